@@ -19,6 +19,7 @@ import re
 import socket
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def download(
         raise ValueError(f"retries must be a non-negative int, got {retries!r}")
     if not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    name = filename or url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    name = filename or urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
     if not name or name in (".", "..") or "/" in name or "\\" in name:
         raise ValueError(f"cannot make a file name from {url!r}; pass filename=")
 
@@ -113,7 +114,11 @@ class _Retryable(Exception):
 
 
 def _fetch(url: str, sha256: str, target: Path, timeout: float) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise OSError(f"cannot write to the cache folder {target.parent}: {exc.strerror}; "
+                      "pass cache_dir= or set MLUTILS_CACHE_DIR") from None
     try:
         digest = hashlib.sha256()
         received = 0
