@@ -1,0 +1,52 @@
+"""The strict book build and what the built HTML must contain."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nbtools
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
+         "--path-output", str(out), str(nbtools.ROOT)],
+        capture_output=True, text=True, timeout=600)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert not re.search(r"WARNING|ERROR", log), log[-3000:]
+    return out / "_build" / "html"
+
+
+def page(html, notebook):
+    return (html / notebook.relative_to(nbtools.ROOT).with_suffix(".html")).read_text()
+
+
+@pytest.mark.slow
+def test_only_toc_files_are_pages(html):
+    pages = {p.relative_to(html).with_suffix("").as_posix() for p in html.rglob("*.html")
+             if not p.relative_to(html).parts[0].startswith("_")}
+    assert pages - {"index", "genindex", "search"} == nbtools.toc_files()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+def test_notebook_pages_have_colab_and_download_buttons(html, notebook):
+    text = page(html, notebook)
+    colab = re.findall(r'href="(https://colab\.research\.google\.com/[^"]+)"', text)
+    assert colab == [nbtools.colab_url(notebook)]
+    assert notebook.name in text and "btn-download-source-button" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+def test_notebook_pages_show_no_stderr_progress_or_setup(html, notebook):
+    text = page(html, notebook)
+    assert "output stderr" not in text and "stderr" not in re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    assert not re.search(r"\d+/\d+ \[=+|ms/step|\d+%\|", text)
+    assert "COURSE_DIR" not in text  # the setup cell is removed from the page
