@@ -34,3 +34,25 @@ def pytest_terminal_summary(terminalreporter):
         width = max(len(r[0]) for r in rows)
         for name, what, outcome in sorted(rows):
             terminalreporter.write_line(f"{name:<{width}}  {outcome:<6}  {what}")
+
+
+@pytest.fixture(scope="session")
+def html(tmp_path_factory):
+    """The book, built strictly (any warning fails) into a temporary folder."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import nbtools
+
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
+         "--path-output", str(out), str(nbtools.ROOT)],
+        capture_output=True, text=True, timeout=600)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert not re.search(r"WARNING|ERROR", log), log[-3000:]
+    return out / "_build" / "html"

@@ -1,26 +1,8 @@
 """The strict book build and what the built HTML must contain."""
 import re
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 import nbtools
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
-         "--path-output", str(out), str(nbtools.ROOT)],
-        capture_output=True, text=True, timeout=600)
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-3000:]
-    assert not re.search(r"WARNING|ERROR", log), log[-3000:]
-    return out / "_build" / "html"
 
 
 def page(html, notebook):

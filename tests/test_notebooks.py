@@ -143,3 +143,12 @@ def test_fits_and_predictions_are_silent(nb):
     for c in code_cells(book):
         for call in re.findall(r"\.(?:fit|predict|evaluate)\((.*?)\)\s*(?:\n|$|\[|\.)", c.source, re.S):
             assert "verbose=0" in call, f"pass verbose=0 to fit/predict/evaluate:\n{c.source[:300]}"
+
+
+def test_every_figure_has_alt_text(nb):
+    """Pages must describe their images: cell metadata mystnb.image.alt, one per figure cell."""
+    _, book = nb
+    for c in code_cells(book):
+        if any("image/png" in o.get("data", {}) for o in c.outputs):
+            alt = c.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 15, f"add metadata mystnb.image.alt to the figure cell:\n{c.source[:200]}"

@@ -94,8 +94,14 @@ def plot_2Ddata_with_boundary(
 
 
 def _labels_from(output: Any, n: int) -> np.ndarray:
-    out = np.asarray(output)
-    if out.ndim == 2 and out.shape[0] == n:
+    try:
+        out = np.asarray(output)
+    except (ValueError, TypeError):
+        raise ValueError("predict must return an array of labels or scores, "
+                         f"got a ragged {type(output).__name__}") from None
+    if out.dtype.kind == "f" and not np.all(np.isfinite(out)):
+        raise ValueError("predict returned NaN or infinite values")
+    if out.ndim == 2 and out.shape[0] == n and out.shape[1] > 0:
         out = out.argmax(axis=1)
     if out.shape != (n,):
         raise ValueError(
