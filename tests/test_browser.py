@@ -5,23 +5,16 @@ every image loaded and described by alt text, the right Colab link. Search finds
 pooling chapter; a folded solution opens on click. Screenshots go to test-artifacts/.
 """
 import os
-import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 import nbtools
+import page_weight
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = page_weight.CHROMIUM
 ARTIFACTS = nbtools.ROOT / "test-artifacts"
 POOLING = "content/04-convolutional-networks/03-dropout-and-pooling"
-# Flags for a sandboxed machine with no network: no background connections to anywhere.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,18 +24,10 @@ pytestmark = [
 ]
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(html):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with page_weight.serve(html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +35,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=page_weight.FLAGS)
         yield b
         b.close()
-
-
-def pages():
-    return ["intro"] + sorted(nbtools.toc_files() - {"intro"})
 
 
 class Visit:
@@ -79,7 +60,7 @@ class Visit:
         self.context.close()
 
 
-@pytest.mark.parametrize("path", pages())
+@pytest.mark.parametrize("path", page_weight.pages())
 def test_page_loads_cleanly(browser, site, path):
     visit = Visit(browser, site, path)
     try:
@@ -136,3 +117,10 @@ def test_a_folded_solution_opens_on_click(browser, site):
         assert content.is_visible()
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+def test_chapter_pages_weigh_under_the_limit(browser, site, notebook):
+    path = notebook.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+    weight = page_weight.page_bytes(browser, f"{site}/{path}.html")
+    assert 100_000 < weight < page_weight.LIMIT, f"{path}: {weight:,} bytes"
