@@ -25,7 +25,7 @@ def text_outputs(path):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or "nbval-ignore-output" in cell.metadata.get("tags", []):
             continue
-        for out in cell.outputs:
+        for out in nbtools.coalesce_streams(cell.outputs):
             texts = [out.get("text", "")] + [out.get("data", {}).get(k, "")
                                             for k in ("text/plain", "text/html")]
             for text in texts:

@@ -112,9 +112,25 @@ def normalize(nb) -> None:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     # Stable cell ids: position-based, so re-running never churns them.
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"c{i:03d}"
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive outputs of the same stream: how printed text arrives in chunks
+    depends on timing, what it says does not."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def main(paths: list[str]) -> None:
