@@ -22,6 +22,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .checks import positive_int as _positive_int
+
 __all__ = [
     "as_boxes", "area", "corners_to_centers", "centers_to_corners",
     "iou", "pairwise_iou", "anchor_grid", "nms",
@@ -265,14 +267,6 @@ def nms(
             break
         suppressed |= overlaps[i] > iou_threshold
     return np.asarray(keep, dtype=int)
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return int(value)
 
 
 def _positive_values(values: Any, name: str) -> np.ndarray:
