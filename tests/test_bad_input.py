@@ -95,3 +95,34 @@ def test_download_arguments(url, sha, tmp_path_factory):
 @given(seed=st.one_of(st.integers(-3, 3), st.floats(), st.text(max_size=2), st.booleans()))
 def test_set_seed(seed):
     works_or_names(lambda: mlutils.set_seed(seed), "seed")
+
+
+# local/lib/boxes.py: the detection chapter's helpers.
+from local.lib import boxes  # noqa: E402
+
+
+@SETTINGS
+@given(a=anything, b=anything)
+def test_box_functions(a, b):
+    works_or_names(lambda: boxes.area(a), "boxes")
+    works_or_names(lambda: boxes.corners_to_centers(a), "boxes")
+    works_or_names(lambda: boxes.centers_to_corners(a), "boxes")
+    works_or_names(lambda: boxes.iou(a, b), "boxes_a", "boxes_b")
+    works_or_names(lambda: boxes.pairwise_iou(a, b), "boxes_a", "boxes_b")
+
+
+@SETTINGS
+@given(b=anything, scores=anything, threshold=st.one_of(st.floats(), st.integers(-1, 2)),
+       max_outputs=st.one_of(st.none(), st.integers(-1, 3)))
+def test_nms(b, scores, threshold, max_outputs):
+    works_or_names(lambda: boxes.nms(b, scores, threshold, max_outputs),
+                   "boxes", "scores", "iou_threshold", "max_outputs")
+
+
+@SETTINGS
+@given(size=st.one_of(st.integers(-2, 40), st.tuples(st.integers(-2, 20), st.integers(-2, 20)),
+                      st.floats(), st.none()),
+       stride=st.one_of(st.integers(-2, 9), st.floats()), sizes=anything, ratios=anything)
+def test_anchor_grid(size, stride, sizes, ratios):
+    works_or_names(lambda: boxes.anchor_grid(size, stride, sizes, ratios),
+                   "image_size", "stride", "sizes", "aspect_ratios")
