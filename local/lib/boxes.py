@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .checks import as_numeric
 from .checks import positive_int as _positive_int
 
 __all__ = [
@@ -50,14 +51,7 @@ def as_boxes(boxes: Any, name: str = "boxes", form: str = "corners") -> np.ndarr
     """
     if form not in ("corners", "centers"):
         raise ValueError(f'form must be "corners" or "centers", got {form!r}')
-    if isinstance(boxes, (str, bytes)) or boxes is None:
-        raise TypeError(f"{name} must be an array of numbers, got {type(boxes).__name__}")
-    try:
-        arr = np.asarray(boxes)
-    except (ValueError, TypeError) as exc:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers ({exc})") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = as_numeric(boxes, name)
     if arr.ndim == 0 or arr.shape[-1] != 4:
         layout = "x_min, y_min, x_max, y_max" if form == "corners" else "cx, cy, w, h"
         raise ValueError(f"{name} must have shape (4,) or (..., 4) holding ({layout}), "

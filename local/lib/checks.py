@@ -14,7 +14,7 @@ import numpy as np
 
 def as_points(X: Any, name: str = "X") -> np.ndarray:
     """Return ``X`` as a finite float array of shape ``(n, 2)`` with ``n >= 1``."""
-    arr = _as_numeric(X, name)
+    arr = as_numeric(X, name)
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(f"{name} must have shape (n_points, 2), got shape {arr.shape}")
     if arr.shape[0] == 0:
@@ -26,7 +26,7 @@ def as_points(X: Any, name: str = "X") -> np.ndarray:
 
 def as_labels(y: Any, n: int, name: str = "y") -> np.ndarray:
     """Return ``y`` as a 1-D integer array of length ``n`` (whole-valued floats are accepted)."""
-    arr = _as_numeric(y, name)
+    arr = as_numeric(y, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per point), got shape {arr.shape}")
     if arr.shape[0] != n:
@@ -39,7 +39,7 @@ def as_labels(y: Any, n: int, name: str = "y") -> np.ndarray:
 
 def as_images(images: Any, name: str = "images") -> np.ndarray:
     """Return a batch of images, shape ``(n, h, w)`` or ``(n, h, w, 1|3)``, as floats."""
-    arr = _as_numeric(images, name)
+    arr = as_numeric(images, name)
     if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] not in (1, 3)):
         raise ValueError(
             f"{name} must have shape (n, height, width) or (n, height, width, 1 or 3), "
@@ -61,7 +61,8 @@ def positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
-def _as_numeric(value: Any, name: str) -> np.ndarray:
+def as_numeric(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as a NumPy array of real numbers (any shape), naming ``name`` if not."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     try:
