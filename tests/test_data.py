@@ -78,3 +78,4 @@ def test_chapter_data_set_is_pinned():
 
 
 EXPECTED_3004 = "c34eec279c8bd877373dc3123e806c5f8092c692430d2342f6984138b922fa6d"
+

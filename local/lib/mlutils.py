@@ -6,9 +6,11 @@ One namespace over small modules split by concern:
   ``plot_history``, ``show_images``;
 - data made here (:mod:`local.lib.data`): ``make_shapes``, ``shapes_h5``, ``SHAPE_CLASSES``;
 - downloads (:mod:`local.lib.download`): ``download``, ``sha256sum``, ``DownloadError``;
-- reproducibility: ``set_seed`` (below).
+- reproducibility: ``set_seed`` (below);
+- training (:mod:`local.lib.training`): ``EpochTimer``, a callback timing each epoch.
 
-Nothing heavy is imported here: TensorFlow/Keras are imported only by ``set_seed``.
+Nothing heavy is imported here: Keras is imported only by ``set_seed`` and on first use
+of ``EpochTimer``.
 """
 from __future__ import annotations
 
@@ -24,8 +26,16 @@ __all__ = [
     "SHAPE_CLASSES", "cache_dir", "make_shapes", "shapes_h5",
     "DownloadError", "download", "sha256sum",
     "plot_2Ddata", "plot_2Ddata_with_boundary", "plot_history", "show_images",
-    "set_seed",
+    "set_seed", "EpochTimer",
 ]
+
+
+def __getattr__(name: str):
+    if name == "EpochTimer":  # defined with Keras: import it only when asked for
+        from .training import EpochTimer
+
+        return EpochTimer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def set_seed(seed: int = 0, deterministic_ops: bool = True) -> None:
