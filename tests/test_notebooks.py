@@ -152,3 +152,16 @@ def test_every_figure_has_alt_text(nb):
         if any("image/png" in o.get("data", {}) for o in c.outputs):
             alt = c.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) > 15, f"add metadata mystnb.image.alt to the figure cell:\n{c.source[:200]}"
+
+
+def test_running_time_is_stated_once_and_matches_the_landing_page(nb):
+    # Both figures are written by `python tools/benchmark.py --write` from one measurement.
+    path, nb = nb
+    page = path.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+    claims = nbtools.runtime_claims(nb)
+    assert len(claims) == 1, f"expected one 'Runs in about N seconds on a 2-core CPU', got {claims}"
+    table = nbtools.intro_runtimes()
+    assert page in table, f"intro.md's chapter table has no row for {page}"
+    assert claims[0] == table[page], (
+        f"the chapter says about {claims[0]} s, intro.md says about {table[page]} s: "
+        "run python tools/benchmark.py --write")

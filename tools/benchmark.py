@@ -3,6 +3,7 @@
     python tools/benchmark.py            # every notebook, then the book build
     python tools/benchmark.py --runs 3   # median of 3 runs each
     python tools/benchmark.py content/04-convolutional-networks/03-dropout-and-pooling.ipynb
+    python tools/benchmark.py --write    # also write the times into the chapters and intro.md
 
 A chapter's time is the wall-clock time of a fresh papermill run, kernel start included,
 writing to a temporary file (the stored notebook is not touched). The book's time is a
@@ -12,12 +13,15 @@ minute on a 2-core CPU; the book in under 30 s. Run it on an otherwise idle mach
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbtools  # noqa: E402
@@ -41,20 +45,54 @@ def time_book() -> float:
         return time.perf_counter() - start
 
 
+def rounded(seconds: float) -> int:
+    """Seconds as a reader-facing figure: the nearest multiple of 5, at least 5."""
+    return max(5, 5 * round(seconds / 5))
+
+
+def write_times(times: dict[Path, float]) -> None:
+    """Write measured times into each chapter's "Runs in about N seconds" line and into the
+    chapter table of intro.md, so that the figures readers see come from a measurement."""
+    intro = nbtools.ROOT / "intro.md"
+    text = intro.read_text()
+    for path, seconds in times.items():
+        n = rounded(seconds)
+        nb = nbformat.read(path, as_version=4)
+        claims = nbtools.runtime_claims(nb)
+        if len(claims) != 1:
+            raise SystemExit(f"{path.name}: expected one 'Runs in about N seconds' line, "
+                             f"found {len(claims)}")
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = nbtools.RUNTIME_CLAIM.sub(
+                    f"Runs in about {n} seconds on a 2-core CPU", cell.source)
+        nbformat.write(nb, path)
+        page = path.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+        row = re.compile(rf"^(\| \[[^]]+\]\({re.escape(page)}\) \|.*\| about )\d+( s \|)$", re.M)
+        text, found = row.subn(rf"\g<1>{n}\g<2>", text)
+        if found != 1:
+            raise SystemExit(f"intro.md: no chapter table row for {page}")
+        print(f"wrote about {n} s for {page}")
+    intro.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", help="default: every notebook under content/")
     parser.add_argument("--runs", type=int, default=1, help="runs per item; the median is shown")
     parser.add_argument("--no-book", action="store_true", help="skip the book build")
+    parser.add_argument("--write", action="store_true",
+                        help="write the times (rounded to 5 s) into the chapters and intro.md")
     args = parser.parse_args()
     targets = [Path(p).resolve() for p in args.notebooks] or nbtools.notebooks()
-    total = 0.0
+    times = {}
     print(f"{'seconds':>8}  item (median of {args.runs} run(s))")
     for path in targets:
-        seconds = statistics.median(time_notebook(path) for _ in range(args.runs))
-        total += seconds
-        print(f"{seconds:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
-    print(f"{total:8.1f}  all {len(targets)} notebook(s)")
+        times[path] = statistics.median(time_notebook(path) for _ in range(args.runs))
+        print(f"{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
+    print(f"{sum(times.values()):8.1f}  all {len(targets)} notebook(s)")
+    if args.write:
+        write_times(times)
     if not args.no_book:
         seconds = statistics.median(time_book() for _ in range(args.runs))
         print(f"{seconds:8.1f}  jupyter-book build (strict)")

@@ -11,6 +11,7 @@ metadata without executing anything (``tools/refresh.py`` executes, then calls t
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def notebooks() -> list[Path]:
     """Every chapter notebook under ``content/``, sorted."""
     return sorted(p for p in (ROOT / "content").rglob("*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts)
+
+
+#: How a chapter states its running time (in its introduction) and the landing page's table
+#: cell for it; ``tools/benchmark.py --write`` fills both from one measurement.
+RUNTIME_CLAIM = re.compile(r"Runs in about (\d+) seconds on a 2-core CPU")
+INTRO_ROW = re.compile(r"^\| \[[^]]+\]\((?P<page>content/[^)]+)\) \|.*\| about (?P<s>\d+) s \|$", re.M)
+
+
+def runtime_claims(nb) -> list[int]:
+    """The seconds a notebook's markdown says it runs in (one claim expected)."""
+    return [int(m.group(1)) for c in nb.cells if c.cell_type == "markdown"
+            for m in RUNTIME_CLAIM.finditer(c.source)]
+
+
+def intro_runtimes() -> dict[str, int]:
+    """``{page: seconds}`` from the chapter table of ``intro.md``."""
+    text = (ROOT / "intro.md").read_text()
+    return {m["page"]: int(m["s"]) for m in INTRO_ROW.finditer(text)}
 
 
 def toc_files() -> set[str]:
