@@ -60,6 +60,28 @@ def intro_runtimes() -> dict[str, int]:
     return {m["page"]: int(m["s"]) for m in INTRO_ROW.finditer(text)}
 
 
+SOLUTION = re.compile(r"```\{solution\} (\S+)\n(.*?)```", re.S)
+INDENTED_BLOCK = re.compile(r"(?:^|\n\n)((?:    .*(?:\n|$)|\n)+)")
+
+
+def solution_code(nb) -> list[tuple[str, str]]:
+    """``(label, code)`` for every code block in the notebook's exercise solutions.
+
+    Solutions are ``{solution}`` blocks in markdown cells; their code is written as indented
+    (4-space) blocks, which is what this returns, dedented, in the order of the chapter.
+    """
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for match in SOLUTION.finditer(cell.source):
+            for block in INDENTED_BLOCK.findall(match.group(2)):
+                if block.strip():
+                    code = "\n".join(line[4:] for line in block.strip("\n").splitlines())
+                    found.append((match.group(1), code))
+    return found
+
+
 def toc_files() -> set[str]:
     """The files named in ``_toc.yml``, as repository-relative paths without suffix."""
     found: set[str] = set()

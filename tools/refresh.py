@@ -26,8 +26,11 @@ NOTEBOOK_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "COLU
                 "PYTHONHASHSEED": "0"}
 
 
-def execute(path: Path, output: Path | None = None, parameters: dict | None = None) -> float:
-    """Run one notebook with papermill and normalize it; return the seconds it took."""
+def execute(path: Path, output: Path | None = None, parameters: dict | None = None,
+            cwd: Path | None = None) -> float:
+    """Run one notebook with papermill and normalize it; return the seconds it took.
+
+    The working folder is ``cwd``, by default the notebook's own folder."""
     os.environ.update(NOTEBOOK_ENV)
     output = output or path
     nb = nbformat.read(path, as_version=4)
@@ -35,7 +38,7 @@ def execute(path: Path, output: Path | None = None, parameters: dict | None = No
     nbformat.write(nb, output)
     start = time.perf_counter()
     papermill.execute_notebook(str(output), str(output), parameters=parameters or {},
-                               cwd=str(path.resolve().parent), kernel_name="python3",
+                               cwd=str(cwd or path.resolve().parent), kernel_name="python3",
                                progress_bar=False, log_output=False)
     seconds = time.perf_counter() - start
     nb = nbformat.read(output, as_version=4)
