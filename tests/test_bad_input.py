@@ -8,7 +8,10 @@ from hypothesis.extra import numpy as hnp
 
 from local.lib import mlutils
 
-SETTINGS = settings(max_examples=40, deadline=None,
+# derandomize: the same examples on every run, so CI cannot turn red by chance. To hunt for
+# new failures, run e.g. `pytest tests/test_bad_input.py --hypothesis-seed=1` with a larger
+# max_examples, and turn what it finds into fixed tests (test_boxes.py, test_plots.py).
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 dtypes = st.sampled_from([np.float64, np.float32, np.int64, np.uint8, np.bool_, np.complex128,

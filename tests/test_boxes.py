@@ -227,7 +227,9 @@ def test_centre_form_rejects_negative_sizes():
     (dict(image_size=32, stride=True, sizes=[8]), TypeError, "stride must be a positive int"),
     (dict(image_size=32, stride=8, sizes=[]), ValueError, "sizes must be a non-empty"),
     (dict(image_size=32, stride=8, sizes=[8, -1]), ValueError, "sizes must hold positive"),
-    (dict(image_size=32, stride=8, sizes="8"), TypeError, "sizes must be a sequence"),
+    (dict(image_size=32, stride=8, sizes="8"), TypeError, "sizes must be an array of numbers"),
+    (dict(image_size=1, stride=1, sizes=[[], [0.0]]), ValueError,  # found by a property test
+     "sizes must be a rectangular array"),
     (dict(image_size=32, stride=8, sizes=[8], aspect_ratios=[0]), ValueError,
      "aspect_ratios must hold positive"),
 ])

@@ -99,6 +99,8 @@ def test_show_images_grid_and_errors():
         mlutils.show_images(np.full((1, 8, 8, 3), 255))
     with pytest.raises(ValueError, match="images must have shape"):
         mlutils.show_images(np.zeros((8, 8)))
+    with pytest.raises(ValueError, match="images must be at least 1 x 1 pixels"):
+        mlutils.show_images(np.zeros((1, 0, 0, 3)))  # found by the property test below
 
 
 # Property: any array either works or raises ValueError/TypeError naming the argument.

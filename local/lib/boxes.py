@@ -264,11 +264,7 @@ def nms(
 
 
 def _positive_values(values: Any, name: str) -> np.ndarray:
-    if isinstance(values, (str, bytes)) or values is None:
-        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}")
-    arr = np.atleast_1d(np.asarray(values))
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = np.atleast_1d(as_numeric(values, name))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):

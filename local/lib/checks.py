@@ -47,6 +47,8 @@ def as_images(images: Any, name: str = "images") -> np.ndarray:
         )
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty: it must hold at least one image")
+    if arr.shape[1] == 0 or arr.shape[2] == 0:
+        raise ValueError(f"{name} must be at least 1 x 1 pixels, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr.astype(float)
