@@ -85,6 +85,18 @@ def test_page_loads_cleanly(browser, site, path):
             visit.page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=False)
         if visit.page.locator(".math").count():  # MathJax, served by the site, typesets it
             visit.page.wait_for_selector("mjx-container", timeout=15000)
+            visit.page.evaluate("() => window.MathJax.startup.promise")
+            # every formula typeset, none with an error (mjx-merror) or an undefined macro
+            # (MathJax shows those as red text)
+            untypeset = visit.page.eval_on_selector_all(
+                ".math", "els => els.filter(e => !e.querySelector('mjx-container'))"
+                         ".map(e => e.textContent.slice(0, 60))")
+            assert untypeset == [], f"formulas MathJax did not typeset: {untypeset}"
+            bad = visit.page.evaluate(
+                "() => Array.from(MathJax.startup.document.math)"
+                ".filter(m => /<merror|mathcolor=\"red\"/.test(MathJax.startup.toMML(m.root)))"
+                ".map(m => m.math)")
+            assert bad == [], f"formulas with TeX errors: {bad}"
         if path == POOLING:
             ARTIFACTS.mkdir(exist_ok=True)
             visit.page.screenshot(path=str(ARTIFACTS / "pooling-chapter.png"), full_page=False)
