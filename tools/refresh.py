@@ -49,6 +49,12 @@ def execute(path: Path, output: Path | None = None, parameters: dict | None = No
 
 def main(args: list[str]) -> None:
     targets = [Path(a).resolve() for a in args] or nbtools.notebooks()
+    load = os.getloadavg()[0]
+    if load > 1.0:
+        # Some chapters show wall-clock timings (in cells tagged nbval-ignore-output); measured
+        # on a busy machine they mislead readers, and the text around them may not fit.
+        print(f"warning: the machine is busy (load average {load:.1f}); timings stored in the "
+              "notebooks will be noisy. Refresh on an idle machine.", file=sys.stderr)
     for path in targets:
         seconds = execute(path)
         print(f"{seconds:6.1f} s  {path.relative_to(nbtools.ROOT)}")
