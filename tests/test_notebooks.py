@@ -165,3 +165,14 @@ def test_running_time_is_stated_once_and_matches_the_landing_page(nb):
     assert claims[0] == table[page], (
         f"the chapter says about {claims[0]} s, intro.md says about {table[page]} s: "
         "run python tools/benchmark.py --write")
+
+
+def test_landing_page_total_time_adds_up():
+    stated = nbtools.intro_runtimes()
+    assert set(stated) == {p.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+                           for p in NOTEBOOKS}, "intro.md's table must list every chapter"
+    match = nbtools.INTRO_TOTAL.search((nbtools.ROOT / "intro.md").read_text())
+    assert match, "intro.md must state '(all N chapters: about M minutes)'"
+    assert int(match[1]) == len(stated)
+    assert float(match[2]) == nbtools.total_minutes(list(stated.values())), \
+        "run python tools/benchmark.py --write"

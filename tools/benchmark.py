@@ -74,6 +74,13 @@ def write_times(times: dict[Path, float]) -> None:
             raise SystemExit(f"intro.md: no chapter table row for {page}")
         print(f"wrote about {n} s for {page}")
     intro.write_text(text)
+    stated = nbtools.intro_runtimes()
+    total = f"(all {len(stated)} chapters: about {nbtools.total_minutes(list(stated.values())):g} minutes)"
+    text, found = nbtools.INTRO_TOTAL.subn(total, intro.read_text())
+    if found != 1:
+        raise SystemExit("intro.md: no '(all N chapters: about M minutes)' to update")
+    intro.write_text(text)
+    print("wrote", total)
 
 
 def main() -> None:

@@ -48,6 +48,14 @@ RUNTIME_CLAIM = re.compile(r"Runs in about (\d+) seconds on a 2-core CPU")
 INTRO_ROW = re.compile(r"^\| \[[^]]+\]\((?P<page>content/[^)]+)\) \|.*\| about (?P<s>\d+) s \|$", re.M)
 
 
+INTRO_TOTAL = re.compile(r"\(all (\d+) chapters: about ([\d.]+) minutes\)")
+
+
+def total_minutes(seconds: list[int]) -> float:
+    """The landing page's total: the chapters' stated seconds, in minutes, to the half minute."""
+    return round(sum(seconds) / 30) / 2
+
+
 def runtime_claims(nb) -> list[int]:
     """The seconds a notebook's markdown says it runs in (one claim expected)."""
     return [int(m.group(1)) for c in nb.cells if c.cell_type == "markdown"
