@@ -11,13 +11,20 @@ import refresh
 CHAPTER = nbtools.ROOT / "content/04-convolutional-networks/03-dropout-and-pooling.ipynb"
 
 
+def run_with(notebook, parameters, tmp_path):
+    """Execute `notebook` with injected `parameters` (raises if a cell fails); check that
+    papermill injected them, and return the executed notebook."""
+    out = tmp_path / notebook.name
+    refresh.execute(notebook, output=out, parameters=parameters)
+    nb = nbformat.read(out, as_version=4)
+    injected = [c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and all(f"{k} = {v!r}" in injected[0] for k, v in parameters.items())
+    return nb
+
+
 @pytest.mark.slow
 def test_chapter_runs_with_injected_parameters(tmp_path):
-    out = tmp_path / "run.ipynb"
-    refresh.execute(CHAPTER, output=out, parameters={"MLP_EPOCHS": 2})
-    nb = nbformat.read(out, as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1 and "MLP_EPOCHS = 2" in injected[0].source
+    nb = run_with(CHAPTER, {"MLP_EPOCHS": 2}, tmp_path)
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                 if o.output_type == "error" or getattr(o, "name", "") == "stderr"]
 
@@ -42,12 +49,7 @@ EXERCISE_RUNS = [
 @pytest.mark.parametrize("name, parameters, marker", EXERCISE_RUNS,
                          ids=[name.split("-")[0] for name, _, _ in EXERCISE_RUNS])
 def test_chapter_runs_with_exercise_parameters(tmp_path, name, parameters, marker):
-    chapter = nbtools.ROOT / "content/04-convolutional-networks" / name
-    out = tmp_path / name
-    refresh.execute(chapter, output=out, parameters=parameters)  # raises if a cell fails
-    nb = nbformat.read(out, as_version=4)
-    injected = [c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1 and all(f"{k} = {v!r}" in injected[0] for k, v in parameters.items())
+    nb = run_with(nbtools.ROOT / "content/04-convolutional-networks" / name, parameters, tmp_path)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs if o.output_type == "stream")
     assert marker in text
@@ -66,9 +68,4 @@ def parameters_example(path):
 @pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem.split("-")[0])
 def test_the_parameters_example_runs(tmp_path, notebook):
     # Every chapter's parameters cell shows a papermill example; it must run to the end.
-    parameters = parameters_example(notebook)
-    out = tmp_path / notebook.name
-    refresh.execute(notebook, output=out, parameters=parameters)  # raises if a cell fails
-    injected = [c.source for c in nbformat.read(out, as_version=4).cells
-                if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1 and all(f"{k} = {v!r}" in injected[0] for k, v in parameters.items())
+    run_with(notebook, parameters_example(notebook), tmp_path)
