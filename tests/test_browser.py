@@ -133,6 +133,6 @@ def test_a_folded_solution_opens_on_click(browser, site):
 
 @pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
 def test_chapter_pages_weigh_under_the_limit(browser, site, notebook):
-    path = notebook.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+    path = nbtools.page(notebook)
     weight = page_weight.page_bytes(browser, f"{site}/{path}.html")
     assert 100_000 < weight < page_weight.LIMIT, f"{path}: {weight:,} bytes"

@@ -29,7 +29,7 @@ def test_there_is_at_least_one_notebook():
 def test_every_notebook_is_in_the_toc_and_every_toc_entry_exists():
     toc = nbtools.toc_files()
     for path in NOTEBOOKS:
-        assert path.relative_to(nbtools.ROOT).with_suffix("").as_posix() in toc, path
+        assert nbtools.page(path) in toc, path
     for entry in toc:
         assert any((nbtools.ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
 
@@ -157,7 +157,7 @@ def test_every_figure_has_alt_text(nb):
 def test_running_time_is_stated_once_and_matches_the_landing_page(nb):
     # Both figures are written by `python tools/benchmark.py --write` from one measurement.
     path, nb = nb
-    page = path.relative_to(nbtools.ROOT).with_suffix("").as_posix()
+    page = nbtools.page(path)
     claims = nbtools.runtime_claims(nb)
     assert len(claims) == 1, f"expected one 'Runs in about N seconds on a 2-core CPU', got {claims}"
     table = nbtools.intro_runtimes()
@@ -169,8 +169,8 @@ def test_running_time_is_stated_once_and_matches_the_landing_page(nb):
 
 def test_landing_page_total_time_adds_up():
     stated = nbtools.intro_runtimes()
-    assert set(stated) == {p.relative_to(nbtools.ROOT).with_suffix("").as_posix()
-                           for p in NOTEBOOKS}, "intro.md's table must list every chapter"
+    assert set(stated) == {nbtools.page(p) for p in NOTEBOOKS}, \
+        "intro.md's table must list every chapter"
     match = nbtools.INTRO_TOTAL.search((nbtools.ROOT / "intro.md").read_text())
     assert match, "intro.md must state '(all N chapters: about M minutes)'"
     assert int(match[1]) == len(stated)

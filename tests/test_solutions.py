@@ -37,13 +37,14 @@ def test_solutions_run_after_the_chapter(tmp_path, notebook):
     nbformat.write(nb, staged)
     artifacts = nbtools.ROOT / "test-artifacts" / "solutions"
     artifacts.mkdir(parents=True, exist_ok=True)
+    run = tmp_path / "run.ipynb"
     try:
-        refresh.execute(staged, output=tmp_path / "run.ipynb", cwd=notebook.parent)
+        refresh.execute(staged, output=run, cwd=notebook.parent)
     except papermill.PapermillExecutionError as error:
-        shutil.copy(tmp_path / "run.ipynb", artifacts / notebook.name)
-        failed = next((c.source.splitlines()[0] for c in
-                       nbformat.read(tmp_path / "run.ipynb", as_version=4).cells
+        failed = next((c.source.splitlines()[0] for c in nbformat.read(run, as_version=4).cells
                        if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)),
                       "?")
         pytest.fail(f"{failed}: {error.ename}: {error.evalue}")
-    shutil.copy(tmp_path / "run.ipynb", artifacts / notebook.name)
+    finally:
+        if run.exists():
+            shutil.copy(run, artifacts / notebook.name)

@@ -13,7 +13,6 @@ minute on a 2-core CPU; the book in under 30 s. Run it on an otherwise idle mach
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import subprocess
 import sys
@@ -52,11 +51,10 @@ def rounded(seconds: float) -> int:
 
 def write_times(times: dict[Path, float]) -> None:
     """Write measured times into each chapter's "Runs in about N seconds" line and into the
-    chapter table of intro.md, so that the figures readers see come from a measurement."""
-    intro = nbtools.ROOT / "intro.md"
-    text = intro.read_text()
-    for path, seconds in times.items():
-        n = rounded(seconds)
+    chapter table of intro.md, with the total, so that the figures readers see come from a
+    measurement."""
+    stated = {nbtools.page(path): rounded(seconds) for path, seconds in times.items()}
+    for path, n in zip(times, stated.values()):
         nb = nbformat.read(path, as_version=4)
         claims = nbtools.runtime_claims(nb)
         if len(claims) != 1:
@@ -67,16 +65,17 @@ def write_times(times: dict[Path, float]) -> None:
                 cell.source = nbtools.RUNTIME_CLAIM.sub(
                     f"Runs in about {n} seconds on a 2-core CPU", cell.source)
         nbformat.write(nb, path)
-        page = path.relative_to(nbtools.ROOT).with_suffix("").as_posix()
-        row = re.compile(rf"^(\| \[[^]]+\]\({re.escape(page)}\) \|.*\| about )\d+( s \|)$", re.M)
-        text, found = row.subn(rf"\g<1>{n}\g<2>", text)
-        if found != 1:
-            raise SystemExit(f"intro.md: no chapter table row for {page}")
-        print(f"wrote about {n} s for {page}")
-    intro.write_text(text)
-    stated = nbtools.intro_runtimes()
-    total = f"(all {len(stated)} chapters: about {nbtools.total_minutes(list(stated.values())):g} minutes)"
-    text, found = nbtools.INTRO_TOTAL.subn(total, intro.read_text())
+        print(f"wrote about {n} s for {nbtools.page(path)}")
+    missing = set(stated) - set(nbtools.intro_runtimes())
+    if missing:
+        raise SystemExit(f"intro.md: no chapter table row for {', '.join(sorted(missing))}")
+    intro = nbtools.ROOT / "intro.md"
+    text = nbtools.INTRO_ROW.sub(
+        lambda m: f"{m['head']}{stated.get(m['page'], m['s'])}{m['tail']}", intro.read_text())
+    all_stated = {m["page"]: int(m["s"]) for m in nbtools.INTRO_ROW.finditer(text)}
+    total = (f"(all {len(all_stated)} chapters: "
+             f"about {nbtools.total_minutes(list(all_stated.values())):g} minutes)")
+    text, found = nbtools.INTRO_TOTAL.subn(total, text)
     if found != 1:
         raise SystemExit("intro.md: no '(all N chapters: about M minutes)' to update")
     intro.write_text(text)

@@ -45,15 +45,19 @@ def notebooks() -> list[Path]:
 #: How a chapter states its running time (in its introduction) and the landing page's table
 #: cell for it; ``tools/benchmark.py --write`` fills both from one measurement.
 RUNTIME_CLAIM = re.compile(r"Runs in about (\d+) seconds on a 2-core CPU")
-INTRO_ROW = re.compile(r"^\| \[[^]]+\]\((?P<page>content/[^)]+)\) \|.*\| about (?P<s>\d+) s \|$", re.M)
-
-
+INTRO_ROW = re.compile(r"^(?P<head>\| \[[^]]+\]\((?P<page>content/[^)]+)\) \|.*\| about )"
+                       r"(?P<s>\d+)(?P<tail> s \|)$", re.M)
 INTRO_TOTAL = re.compile(r"\(all (\d+) chapters: about ([\d.]+) minutes\)")
 
 
 def total_minutes(seconds: list[int]) -> float:
     """The landing page's total: the chapters' stated seconds, in minutes, to the half minute."""
     return round(sum(seconds) / 30) / 2
+
+
+def page(path: Path) -> str:
+    """A notebook's page name as links and ``_toc.yml`` write it (no suffix)."""
+    return path.resolve().relative_to(ROOT).with_suffix("").as_posix()
 
 
 def runtime_claims(nb) -> list[int]:
