@@ -39,7 +39,9 @@ def execute(path: Path, output: Path | None = None, parameters: dict | None = No
     start = time.perf_counter()
     papermill.execute_notebook(str(output), str(output), parameters=parameters or {},
                                cwd=str(cwd or path.resolve().parent), kernel_name="python3",
-                               progress_bar=False, log_output=False)
+                               progress_bar=False, log_output=False,
+                               # write the notebook once at the end, not after every cell
+                               request_save_on_cell_execute=False)
     seconds = time.perf_counter() - start
     nb = nbformat.read(output, as_version=4)
     nbtools.normalize(nb)

@@ -7,10 +7,12 @@ One namespace over small modules split by concern:
 - data made here (:mod:`local.lib.data`): ``make_shapes``, ``shapes_h5``, ``SHAPE_CLASSES``;
 - downloads (:mod:`local.lib.download`): ``download``, ``sha256sum``, ``DownloadError``;
 - reproducibility: ``set_seed`` (below);
-- training (:mod:`local.lib.training`): ``EpochTimer``, a callback timing each epoch.
+- training (:mod:`local.lib.training`): ``EpochTimer``, a callback timing each epoch;
+  ``build_training_state``, which creates a compiled model's optimizer and metric
+  variables up front so that ``fit`` builds its TensorFlow graph once, not twice.
 
 Nothing heavy is imported here: Keras is imported only by ``set_seed`` and on first use
-of ``EpochTimer``.
+of the training helpers.
 """
 from __future__ import annotations
 
@@ -26,15 +28,15 @@ __all__ = [
     "SHAPE_CLASSES", "cache_dir", "make_shapes", "shapes_h5",
     "DownloadError", "download", "sha256sum",
     "plot_2Ddata", "plot_2Ddata_with_boundary", "plot_history", "show_images",
-    "set_seed", "EpochTimer",
+    "set_seed", "EpochTimer", "build_training_state",
 ]
 
 
 def __getattr__(name: str):
-    if name == "EpochTimer":  # defined with Keras: import it only when asked for
-        from .training import EpochTimer
+    if name in ("EpochTimer", "build_training_state"):  # need Keras: imported when asked for
+        from . import training
 
-        return EpochTimer
+        return getattr(training, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
