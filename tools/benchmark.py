@@ -4,6 +4,7 @@
     python tools/benchmark.py --runs 3   # median of 3 runs each
     python tools/benchmark.py content/04-convolutional-networks/03-dropout-and-pooling.ipynb
     python tools/benchmark.py --write    # also write the times into the chapters and intro.md
+    python tools/benchmark.py --cells 5 content/04-*/03-*.ipynb   # and its 5 slowest cells
 
 A chapter's time is the wall-clock time of a fresh papermill run, kernel start included,
 writing to a temporary file (the stored notebook is not touched). The book's time is a
@@ -27,11 +28,23 @@ import nbtools  # noqa: E402
 import refresh  # noqa: E402
 
 
-def time_notebook(path: Path) -> float:
+def time_notebook(path: Path, cell_seconds: list | None = None) -> float:
+    """Seconds for one fresh run of the notebook (kernel start included); if ``cell_seconds``
+    is a list, it also receives each code cell's (index, seconds, first line)."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        refresh.execute(path, output=Path(tmp) / path.name)
+        refresh.execute(path, output=Path(tmp) / path.name, cell_seconds=cell_seconds)
         return time.perf_counter() - start
+
+
+def slowest_cells(cell_seconds: list, n: int) -> list[str]:
+    """Report lines for the ``n`` slowest cells, slowest first, and the rest in one line."""
+    ranked = sorted(cell_seconds, key=lambda c: c[1], reverse=True)
+    lines = [f"{s:14.2f}  cell {i}: {first[:60]}" for i, s, first in ranked[:n]]
+    rest = ranked[n:]
+    if rest:
+        lines.append(f"{sum(s for _, s, _ in rest):14.2f}  the other {len(rest)} code cells")
+    return lines
 
 
 def time_book() -> float:
@@ -89,13 +102,24 @@ def main() -> None:
     parser.add_argument("--no-book", action="store_true", help="skip the book build")
     parser.add_argument("--write", action="store_true",
                         help="write the times (rounded to 5 s) into the chapters and intro.md")
+    parser.add_argument("--cells", type=int, default=0, metavar="N",
+                        help="also show each notebook's N slowest cells (from its last run)")
     args = parser.parse_args()
     targets = [Path(p).resolve() for p in args.notebooks] or nbtools.notebooks()
     times = {}
     print(f"{'seconds':>8}  item (median of {args.runs} run(s))")
+    if args.cells < 0:
+        parser.error("--cells must be 0 or more")
     for path in targets:
-        times[path] = statistics.median(time_notebook(path) for _ in range(args.runs))
+        cells: list = []
+        runs = []
+        for _ in range(args.runs):
+            cells.clear()
+            runs.append(time_notebook(path, cells))
+        times[path] = statistics.median(runs)
         print(f"{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
+        if args.cells:
+            print("\n".join(slowest_cells(cells, args.cells)), flush=True)
     print(f"{sum(times.values()):8.1f}  all {len(targets)} notebook(s)")
     if args.write:
         write_times(times)

@@ -27,10 +27,12 @@ NOTEBOOK_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "COLU
 
 
 def execute(path: Path, output: Path | None = None, parameters: dict | None = None,
-            cwd: Path | None = None) -> float:
+            cwd: Path | None = None, cell_seconds: list | None = None) -> float:
     """Run one notebook with papermill and normalize it; return the seconds it took.
 
-    The working folder is ``cwd``, by default the notebook's own folder."""
+    The working folder is ``cwd``, by default the notebook's own folder. If ``cell_seconds``
+    is a list, it receives ``(cell index, seconds, first source line)`` for every code cell
+    (papermill's measurement, which normalizing removes from the notebook)."""
     os.environ.update(NOTEBOOK_ENV)
     output = output or path
     nb = nbformat.read(path, as_version=4)
@@ -44,6 +46,11 @@ def execute(path: Path, output: Path | None = None, parameters: dict | None = No
                                request_save_on_cell_execute=False)
     seconds = time.perf_counter() - start
     nb = nbformat.read(output, as_version=4)
+    if cell_seconds is not None:
+        cell_seconds.extend(
+            (i, cell.metadata.get("papermill", {}).get("duration") or 0.0,
+             (cell.source.splitlines() or [""])[0])
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
     nbtools.normalize(nb)
     nbformat.write(nb, output)
     return seconds
