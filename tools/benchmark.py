@@ -105,11 +105,11 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=0, metavar="N",
                         help="also show each notebook's N slowest cells (from its last run)")
     args = parser.parse_args()
+    if args.cells < 0:
+        parser.error("--cells must be 0 or more")
     targets = [Path(p).resolve() for p in args.notebooks] or nbtools.notebooks()
     times = {}
     print(f"{'seconds':>8}  item (median of {args.runs} run(s))")
-    if args.cells < 0:
-        parser.error("--cells must be 0 or more")
     for path in targets:
         cells: list = []
         runs = []
