@@ -111,10 +111,9 @@ def main() -> None:
     times = {}
     print(f"{'seconds':>8}  item (median of {args.runs} run(s))")
     for path in targets:
-        cells: list = []
         runs = []
         for _ in range(args.runs):
-            cells.clear()
+            cells: list = []  # the report shows the last run's cells
             runs.append(time_notebook(path, cells))
         times[path] = statistics.median(runs)
         print(f"{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
