@@ -44,7 +44,7 @@ def html(tmp_path_factory):
     import sys
     from pathlib import Path
 
-    import nbtools
+    from tools import nbtools
 
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).with_name("jupyter-book")

@@ -1,8 +1,12 @@
 """The strict book build and what the built HTML must contain."""
 import re
+
 import pytest
 
-import nbtools
+from tools import nbtools
+
+pytestmark = pytest.mark.xdist_group("book", weight=60)  # with test_browser.py: one build
+CHAPTERS = [pytest.param(p, id=p.stem, marks=pytest.mark.chapter(p.stem)) for p in nbtools.notebooks()]
 
 
 def page(html, notebook):
@@ -17,7 +21,7 @@ def test_only_toc_files_are_pages(html):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", CHAPTERS)
 def test_notebook_pages_have_colab_and_download_buttons(html, notebook):
     text = page(html, notebook)
     colab = re.findall(r'href="(https://colab\.research\.google\.com/[^"]+)"', text)
@@ -26,7 +30,7 @@ def test_notebook_pages_have_colab_and_download_buttons(html, notebook):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", CHAPTERS)
 def test_notebook_pages_show_no_stderr_progress_or_setup(html, notebook):
     text = page(html, notebook)
     assert "output stderr" not in text and "stderr" not in re.sub(r"<script.*?</script>", "", text, flags=re.S)

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-import nbtools
-import page_weight
+from tools import browser as site_tools
+from tools import nbtools, settings
 
-CHROMIUM = page_weight.CHROMIUM
+CHROMIUM = settings.CHROMIUM
 ARTIFACTS = nbtools.ROOT / "test-artifacts"
 POOLING = "content/04-convolutional-networks/03-dropout-and-pooling"
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("book", weight=60),  # with test_book.py: one build per run
     # .ci/run installs chromium and sets REQUIRE_BROWSER=1, so CI fails rather than skips.
     pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER") != "1",
                        reason="needs Debian's chromium (apt-get install chromium)"),
@@ -26,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(html):
-    with page_weight.serve(html) as url:
+    with site_tools.serve(html) as url:
         yield url
 
 
@@ -35,7 +36,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=page_weight.FLAGS)
+        b = site_tools.launch(p)
         yield b
         b.close()
 
@@ -60,7 +61,13 @@ class Visit:
         self.context.close()
 
 
-@pytest.mark.parametrize("path", page_weight.pages())
+def _page_param(path):
+    notebook = nbtools.ROOT / f"{path}.ipynb"
+    marks = [pytest.mark.chapter(notebook.stem)] if notebook.exists() else []
+    return pytest.param(path, id=path, marks=marks)
+
+
+@pytest.mark.parametrize("path", [_page_param(p) for p in site_tools.pages()])
 def test_page_loads_cleanly(browser, site, path):
     visit = Visit(browser, site, path)
     try:
@@ -131,8 +138,9 @@ def test_a_folded_solution_opens_on_click(browser, site):
         visit.close()
 
 
-@pytest.mark.parametrize("notebook", nbtools.notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", [pytest.param(p, id=p.stem, marks=pytest.mark.chapter(p.stem))
+                                      for p in nbtools.notebooks()])
 def test_chapter_pages_weigh_under_the_limit(browser, site, notebook):
     path = nbtools.page(notebook)
-    weight = page_weight.page_bytes(browser, f"{site}/{path}.html")
-    assert 100_000 < weight < page_weight.LIMIT, f"{path}: {weight:,} bytes"
+    weight = site_tools.page_bytes(browser, f"{site}/{path}.html")
+    assert 100_000 < weight < site_tools.LIMIT, f"{path}: {weight:,} bytes"

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-import nbtools
+from tools import nbtools
 
 RUN = textwrap.dedent("""
     import sys, json

@@ -5,12 +5,9 @@ import re
 import nbformat
 import pytest
 
-import nbtools
+from tools import nbtools
 
 NOTEBOOKS = nbtools.notebooks()
-IDS = [p.relative_to(nbtools.ROOT).as_posix() for p in NOTEBOOKS]
-IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
-IGNORE_COMMENTS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP")
 MACHINE_PATH = re.compile(r"(/root/|/home/|/tmp/|/work/|/Users/|[A-Z]:\\\\Users|site-packages)")
 VOLATILE = [
     (re.compile(r"\d+(\.\d+)?\s*[mµu]?s/step"), "a per-step timing"),
@@ -40,7 +37,8 @@ def test_file_names_are_url_safe():
         assert re.fullmatch(r"[a-z0-9/_.-]+", rel), f"{rel}: use lower-case-with-dashes"
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=IDS)
+@pytest.fixture(params=[pytest.param(p, id=p.stem, marks=pytest.mark.chapter(p.stem))
+                        for p in NOTEBOOKS])
 def nb(request):
     return request.param, nbformat.read(request.param, as_version=4)
 
@@ -49,9 +47,7 @@ def code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def is_ignored(cell):
-    tags = set(cell.metadata.get("tags", []))
-    return bool(tags & IGNORE_TAGS) or cell.source.lstrip().startswith(IGNORE_COMMENTS)
+is_ignored = nbtools.is_ignored
 
 
 def compared_text(cell):
@@ -81,7 +77,7 @@ def test_executed_in_order_without_errors_or_stderr(nb):
     _, book = nb
     cells = code_cells(book)
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1)), \
-        "run tools/refresh.py: execution counts must be 1..n in order"
+        "run python -m tools refresh: execution counts must be 1..n in order"
     for c in cells:
         for out in c.outputs:
             assert out.output_type != "error", f"error output in cell:\n{c.source[:200]}"
@@ -116,7 +112,7 @@ def test_setup_cell_is_first_hidden_and_derived_from_the_config(nb):
     first = book.cells[0]
     assert nbtools.is_setup_cell(first) and "remove-cell" in first.metadata["tags"]
     assert first.source == nbtools.setup_cell_source(), \
-        "stale setup cell: run python tools/nbtools.py"
+        "stale setup cell: run python -m tools normalize"
     assert sum(nbtools.is_setup_cell(c) for c in book.cells) == 1
 
 
@@ -164,7 +160,7 @@ def test_running_time_is_stated_once_and_matches_the_landing_page(nb):
     assert page in table, f"intro.md's chapter table has no row for {page}"
     assert claims[0] == table[page], (
         f"the chapter says about {claims[0]} s, intro.md says about {table[page]} s: "
-        "run python tools/benchmark.py --write")
+        "run python -m tools benchmark --write")
 
 
 def test_landing_page_total_time_adds_up():
@@ -175,4 +171,87 @@ def test_landing_page_total_time_adds_up():
     assert match, "intro.md must state '(all N chapters: about M minutes)'"
     assert int(match[1]) == len(stated)
     assert float(match[2]) == nbtools.total_minutes(list(stated.values())), \
-        "run python tools/benchmark.py --write"
+        "run python -m tools benchmark --write"
+
+
+def test_every_chapter_has_solution_code_and_a_parameters_example(nb):
+    # the second run executes both: if they cannot be found, it checks nothing
+    path, book = nb
+    code = nbtools.solution_code(book)
+    assert code, "no solution has code (indented blocks inside {solution})"
+    assert all(label and c and not c.startswith(" ") for label, c in code)
+    example = nbtools.parameters_example(book)
+    defaults = nbtools.parameter_defaults(book)
+    assert set(example) <= set(defaults), f"{set(example) - set(defaults)} are not parameters"
+    assert any(defaults[k] != v for k, v in example.items()), \
+        "the parameters example must change a parameter"
+
+
+KERAS_BUILD = re.compile(r"\bkeras\.(layers|Model|Sequential|Input)\b|\b(tf|keras)\.(Variable|constant)\(")
+
+
+def test_set_seed_comes_before_any_model_and_precision_is_not_overridden(nb):
+    """One place decides how chapters compute (mlutils.set_seed: float64, every machine the
+    same numbers); a chapter must call it before it builds anything with Keras."""
+    _, book = nb
+    seen_seed = False
+    for c in code_cells(book):
+        if nbtools.is_setup_cell(c):
+            continue
+        assert "set_floatx" not in c.source and 'precision="float32"' not in c.source, \
+            f"the precision is set by mlutils.set_seed only:\n{c.source[:200]}"
+        seen_seed = seen_seed or "mlutils.set_seed(" in c.source.split("def ")[0]
+        if KERAS_BUILD.search(c.source) and not seen_seed:
+            pytest.fail(f"call mlutils.set_seed(SEED) before building with Keras:\n{c.source[:200]}")
+
+
+# Measured-looking numbers: decimals with two or more places, percentages, "N times".
+MEASURED = re.compile(r"(?<![\w.])(\d+\.\d{2,}|\d+(?:\.\d+)?\s?(?:%|percent\b|times\b)|\d+x\b)")
+CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|```.*?```", re.S)
+
+
+def prose_numbers(text: str) -> list[str]:
+    """Measured-looking numbers in markdown text, outside code, math and glue roles."""
+    return [m.group(1) for m in MEASURED.finditer(CODE_OR_MATH.sub(" ", text))]
+
+
+def test_prose_numbers_detector():
+    assert prose_numbers("accuracy 0.734, 12% of pixels, 4.5 times faster, 3x") == \
+        ["0.734", "12%", "4.5 times", "3x"]
+    assert prose_numbers("a {glue:text}`acc:.3f` score, `Dropout(0.25)`, $0.125$, 3 x 3") == []
+
+
+def test_numbers_in_prose_come_from_code(nb):
+    """A measured number in the text is glued (mlutils.glue + {glue:text}), not typed.
+
+    Outside solutions, any measured-looking number must be glued or listed, with its
+    reason, in the notebook's metadata ``prose_numbers`` (e.g. a rate the text chooses).
+    Inside a solution (whose code runs only in the tests), each such number must appear in
+    the solution's own code, which asserts it."""
+    _, book = nb
+    allowed = book.metadata.get("prose_numbers", {})
+    for number, reason in allowed.items():
+        assert isinstance(reason, str) and len(reason) >= 10, f"say why {number!r} is allowed"
+    seen = set()
+    solutions = dict()
+    for label, code in nbtools.solution_code(book):
+        solutions[label] = solutions.get(label, "") + code
+    for cell in book.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source
+        for match in nbtools.SOLUTION.finditer(text):
+            label, body = match.group(1), match.group(2)
+            prose = "\n".join(l for l in body.splitlines() if not l.startswith("    "))
+            for number in prose_numbers(prose):
+                seen.add(number)
+                digits = re.match(r"\d+(?:\.\d+)?", number).group(0)
+                assert number in allowed or digits in solutions.get(label, ""), (
+                    f"solution {label} states {number!r} but its code does not check it")
+        for number in prose_numbers(nbtools.SOLUTION.sub(" ", text)):
+            seen.add(number)
+            assert number in allowed, (f"typed measured number {number!r} in:\n{text[:300]}\n"
+                                       "glue it (mlutils.glue) or allow it in the notebook "
+                                       "metadata prose_numbers with a reason")
+    stale = set(allowed) - seen
+    assert not stale, f"prose_numbers lists numbers the text no longer has: {stale}"

@@ -1,19 +1,26 @@
-"""Measure how long each chapter takes to execute and how long the book takes to build.
+"""Measure how long chapters take to execute, the book to build and the test suite to run.
 
-    python tools/benchmark.py            # every notebook, then the book build
-    python tools/benchmark.py --runs 3   # median of 3 runs each
-    python tools/benchmark.py content/04-convolutional-networks/03-dropout-and-pooling.ipynb
-    python tools/benchmark.py --write    # also write the times into the chapters and intro.md
-    python tools/benchmark.py --cells 5 content/04-*/03-*.ipynb   # and its 5 slowest cells
+    python -m tools benchmark                  # every chapter (one run each), then the book build
+    python -m tools benchmark --runs 3         # median of 3 runs each
+    python -m tools benchmark content/04-convolutional-networks/03-dropout-and-pooling.ipynb
+    python -m tools benchmark --cells 5 content/04-*/03-*.ipynb   # and its 5 slowest cells
+    python -m tools benchmark --write          # also write the times into the chapters and intro.md
+    python -m tools benchmark --baseline REF   # also time the chapters of git revision REF
+    python -m tools benchmark --suite          # also the full test suite, and its ratio to one pass
+    python -m tools benchmark --baseline REF --suite --notes   # ... and write PERFORMANCE.md
 
 A chapter's time is the wall-clock time of a fresh papermill run, kernel start included,
-writing to a temporary file (the stored notebook is not touched). The book's time is a
-strict `jupyter-book build` into a temporary folder. Targets: a chapter in well under a
-minute on a 2-core CPU; the book in under 30 s. Run it on an otherwise idle machine.
+writing to a temporary file (the stored notebook is not touched). With ``--baseline``, each
+chapter of REF (checked out in a temporary git worktree, its own ``local`` helpers first on
+the path) runs right before the current one, so both columns come from the same session.
+The book's time is a strict ``jupyter-book build`` into a temporary folder; the suite's is
+``pytest -n 2 --dist loadgroup`` (the README's test command). Run it on an idle machine.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -23,17 +30,23 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbtools  # noqa: E402
-import refresh  # noqa: E402
+from tools import nbtools
+from tools.execute import execute
+
+#: The README's test command (tests check that the README shows this one).
+SUITE = ["pytest", "-n", "2", "--dist", "loadgroup"]
+#: The strict book build (the one command written out; .ci/run and the README refer to it).
+BUILD = ["jupyter-book", "build", "--warningiserror", "--nitpick", "--keep-going"]
+NOTES = nbtools.ROOT / "PERFORMANCE.md"
+START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
 
-def time_notebook(path: Path, cell_seconds: list | None = None) -> float:
+def time_notebook(path: Path, cell_seconds: list | None = None, env: dict | None = None) -> float:
     """Seconds for one fresh run of the notebook (kernel start included); if ``cell_seconds``
     is a list, it also receives each code cell's (index, seconds, first line)."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        refresh.execute(path, output=Path(tmp) / path.name, cell_seconds=cell_seconds)
+        execute(path, output=Path(tmp) / path.name, cell_seconds=cell_seconds, env=env)
         return time.perf_counter() - start
 
 
@@ -48,13 +61,22 @@ def slowest_cells(cell_seconds: list, n: int) -> list[str]:
 
 
 def time_book() -> float:
-    jb = Path(sys.executable).with_name("jupyter-book")
+    jb = Path(sys.executable).with_name(BUILD[0])
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
-                        "--path-output", tmp, str(nbtools.ROOT)],
+        subprocess.run([str(jb), *BUILD[1:], "--path-output", tmp, str(nbtools.ROOT)],
                        check=True, capture_output=True)
         return time.perf_counter() - start
+
+
+def time_suite() -> tuple[float, str]:
+    """Wall-clock seconds of the full test suite, and its closing line."""
+    start = time.perf_counter()
+    result = subprocess.run([str(Path(sys.executable).with_name(SUITE[0])), *SUITE[1:], "-q"],
+                            cwd=nbtools.ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    lines = [l for l in result.stdout.splitlines() if l.strip()]
+    return seconds, (lines[-1] if lines else f"exit code {result.returncode}")
 
 
 def rounded(seconds: float) -> int:
@@ -95,8 +117,60 @@ def write_times(times: dict[Path, float]) -> None:
     print("wrote", total)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def baseline_tree(ref: str, folder: Path) -> Path:
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(folder), ref],
+                   cwd=nbtools.ROOT, check=True)
+    return folder
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_notes(rows: list[tuple[str, float | None, float]], ref: str | None,
+                book: float | None, suite: tuple[float, str] | None, runs: int) -> None:
+    one_pass = sum(r[2] for r in rows)
+    lines = [START, "",
+             f"Measured by `python -m tools benchmark` on {time.strftime('%Y-%m-%d')} ({machine()}),"
+             f" median of {runs} run(s) per chapter, kernel start included.", ""]
+    if ref:
+        lines += [f"| chapter | before (`{ref}`) | now | ratio |", "|---|---|---|---|"]
+        for name, before, now in rows:
+            lines.append(f"| {name} | {before:.1f} s | {now:.1f} s | {now / before:.2f} |")
+        total_before = sum(r[1] for r in rows)
+        lines.append(f"| **one pass, all {len(rows)}** | {total_before:.1f} s | {one_pass:.1f} s "
+                     f"| {one_pass / total_before:.2f} |")
+    else:
+        lines += ["| chapter | seconds |", "|---|---|"]
+        lines += [f"| {name} | {now:.1f} |" for name, _, now in rows]
+        lines.append(f"| **one pass, all {len(rows)}** | {one_pass:.1f} |")
+    lines.append("")
+    if book is not None:
+        lines.append(f"Strict book build: {book:.1f} s.")
+    if suite is not None:
+        lines.append(f"Full suite (`{' '.join(SUITE)}`): {suite[0]:.0f} s, "
+                     f"{suite[0] / one_pass:.2f} x one pass ({suite[1].strip('= ')}).")
+    lines += ["", END]
+    block = "\n".join(lines)
+    text = NOTES.read_text() if NOTES.exists() else f"# Performance notes\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    NOTES.write_text(head + block + rest.split(END, 1)[1])
+    print(f"wrote {NOTES.name}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tools benchmark",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", help="default: every notebook under content/")
     parser.add_argument("--runs", type=int, default=1, help="runs per item; the median is shown")
     parser.add_argument("--no-book", action="store_true", help="skip the book build")
@@ -104,28 +178,68 @@ def main() -> None:
                         help="write the times (rounded to 5 s) into the chapters and intro.md")
     parser.add_argument("--cells", type=int, default=0, metavar="N",
                         help="also show each notebook's N slowest cells (from its last run)")
-    args = parser.parse_args()
+    parser.add_argument("--baseline", metavar="REF", help="also time the chapters of git REF")
+    parser.add_argument("--suite", action="store_true",
+                        help="also run the full test suite and print its ratio to one pass")
+    parser.add_argument("--notes", action="store_true", help="write the results to PERFORMANCE.md")
+    args = parser.parse_args(argv)
     if args.cells < 0:
         parser.error("--cells must be 0 or more")
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
     targets = [Path(p).resolve() for p in args.notebooks] or nbtools.notebooks()
-    times = {}
-    print(f"{'seconds':>8}  item (median of {args.runs} run(s))")
     for path in targets:
+        if not path.is_file() or path.suffix != ".ipynb":
+            parser.error(f"not a notebook: {path}")
+    with tempfile.TemporaryDirectory() as tmp:
+        old_root = baseline_tree(args.baseline, Path(tmp) / "baseline") if args.baseline else None
+        try:
+            rows, times = measure(targets, args, old_root)
+        finally:
+            if old_root:
+                subprocess.run(["git", "worktree", "remove", "--force", str(old_root)],
+                               cwd=nbtools.ROOT, check=False)
+    if args.write:
+        write_times(times)
+    book = None
+    if not args.no_book:
+        book = statistics.median(time_book() for _ in range(args.runs))
+        print(f"{book:8.1f}  jupyter-book build (strict)", flush=True)
+    suite = None
+    if args.suite:
+        suite = time_suite()
+        one_pass = sum(times.values())
+        print(f"{suite[0]:8.1f}  full suite: {suite[1].strip('= ')}")
+        print(f"{suite[0] / one_pass:8.2f}  ratio of the full suite to one pass ({one_pass:.1f} s)")
+    if args.notes:
+        write_notes(rows, args.baseline, book, suite, args.runs)
+
+
+def measure(targets, args, old_root):
+    rows, times = [], {}
+    head = f"{'before':>8}  " if old_root else ""
+    print(f"{head}{'seconds':>8}  item (median of {args.runs} run(s))", flush=True)
+    for path in targets:
+        before = None
+        if old_root:
+            old = old_root / path.relative_to(nbtools.ROOT)
+            env = {"PYTHONPATH": str(old_root)}
+            before = statistics.median(time_notebook(old, env=env) for _ in range(args.runs))
         runs = []
         for _ in range(args.runs):
             cells: list = []  # the report shows the last run's cells
             runs.append(time_notebook(path, cells))
         times[path] = statistics.median(runs)
-        print(f"{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
+        rows.append((path.stem, before, times[path]))
+        prefix = f"{before:8.1f}  " if old_root else ""
+        print(f"{prefix}{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
         if args.cells:
             print("\n".join(slowest_cells(cells, args.cells)), flush=True)
-    print(f"{sum(times.values()):8.1f}  all {len(targets)} notebook(s)")
-    if args.write:
-        write_times(times)
-    if not args.no_book:
-        seconds = statistics.median(time_book() for _ in range(args.runs))
-        print(f"{seconds:8.1f}  jupyter-book build (strict)")
+    total = sum(times.values())
+    prefix = f"{sum(r[1] for r in rows):8.1f}  " if old_root else ""
+    print(f"{prefix}{total:8.1f}  all {len(targets)} notebook(s): one pass", flush=True)
+    return rows, times
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

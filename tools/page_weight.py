@@ -1,102 +1,36 @@
 """Report the bytes each page of the built book transfers when loaded in a browser.
 
     jupyter-book build .                 # first, build the book into _build/html
-    python tools/page_weight.py          # then: bytes per page, fresh browser cache each
+    python -m tools page-weight          # then: bytes per page, fresh browser cache each
 
-Loads every page of _build/html in headless Chromium (Debian's /usr/bin/chromium, driven by
+Loads every page of _build/html in headless Chromium (tools/settings.py: CHROMIUM, driven by
 Playwright) from a server on 127.0.0.1 that, like any static web host, gzips text files, and
 adds up what was transferred: HTML, CSS, JavaScript, fonts, images (headers included).
-The test suite keeps each chapter page under 1.5 MB.
+The test suite keeps each chapter page under the limit printed.
 """
 from __future__ import annotations
 
-import gzip
-import io
 import sys
-import threading
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbtools  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-#: Chromium flags for a machine with no network: no background connections anywhere.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
-LIMIT = 1_500_000
+from tools import browser, nbtools
 
 
-class _GzipHandler(SimpleHTTPRequestHandler):
-    """Serves files as a static web host does: text compressed with gzip when asked."""
-
-    COMPRESS = (".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".inv")
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if (path.suffix not in self.COMPRESS or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextmanager
-def serve(folder: Path):
-    """Serve a folder on 127.0.0.1; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_GzipHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def page_bytes(browser, url: str) -> int:
-    """Bytes transferred (headers and encoded bodies) while loading ``url`` with an empty cache."""
-    context = browser.new_context()
-    page = context.new_page()
-    requests = []
-    page.on("requestfinished", lambda r: requests.append(r))
-    page.goto(url, wait_until="networkidle")
-    total = 0
-    for r in requests:
-        sizes = r.sizes()
-        total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
-    context.close()
-    return total
-
-
-def pages() -> list[str]:
-    """The book's pages, as paths without suffix: the landing page first."""
-    return ["intro"] + sorted(nbtools.toc_files() - {"intro"})
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
+    if argv:
+        print(__doc__)
+        sys.exit(0 if set(argv) & {"-h", "--help"} else 2)
     html = nbtools.ROOT / "_build" / "html"
     if not (html / "intro.html").exists():
         sys.exit("build the book first: jupyter-book build .")
-    with serve(html) as site, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        print(f"{'bytes':>10}  page (limit for chapter pages: {LIMIT:,})")
-        for path in pages():
-            print(f"{page_bytes(browser, f'{site}/{path}.html'):>10,}  {path}")
-        browser.close()
+    with browser.serve(html) as site, sync_playwright() as p:
+        chromium = browser.launch(p)
+        print(f"{'bytes':>10}  page (limit for chapter pages: {browser.LIMIT:,})")
+        for path in browser.pages():
+            print(f"{browser.page_bytes(chromium, f'{site}/{path}.html'):>10,}  {path}")
+        chromium.close()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
