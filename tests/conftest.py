@@ -41,16 +41,12 @@ def html(tmp_path_factory):
     """The book, built strictly (any warning fails) into a temporary folder."""
     import re
     import subprocess
-    import sys
-    from pathlib import Path
 
-    from tools import nbtools
+    from tools import build
 
     out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jb), "build", "--warningiserror", "--nitpick", "--keep-going",
-         "--path-output", str(out), str(nbtools.ROOT)],
+        build.command(["--path-output", str(out)]),
         capture_output=True, text=True, timeout=600)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]

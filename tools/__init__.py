@@ -5,6 +5,7 @@
     python -m tools benchmark [...]            time chapters, the book build, the suite
     python -m tools page-weight                bytes each built page transfers
     python -m tools normalize [NOTEBOOK ...]   rewrite setup cells and metadata only
+    python -m tools build [--path-output DIR]  the strict book build (any warning fails)
 
 Library modules (imported by the tests): :mod:`tools.settings` (environment, conditions of
 each run, Chromium's path), :mod:`tools.nbtools` (the repository setting, notebook

@@ -7,7 +7,8 @@ import sys
 import tools
 
 COMMANDS = {"refresh": "tools.refresh", "sweep": "tools.sweep", "benchmark": "tools.benchmark",
-            "page-weight": "tools.page_weight", "normalize": "tools.nbtools"}
+            "page-weight": "tools.page_weight", "normalize": "tools.nbtools",
+            "build": "tools.build"}
 
 
 def main(argv: list[str]) -> None:

@@ -13,7 +13,7 @@ A chapter's time is the wall-clock time of a fresh papermill run, kernel start i
 writing to a temporary file (the stored notebook is not touched). With ``--baseline``, each
 chapter of REF (checked out in a temporary git worktree, its own ``local`` helpers first on
 the path) runs right before the current one, so both columns come from the same session.
-The book's time is a strict ``jupyter-book build`` into a temporary folder; the suite's is
+The book's time is the strict build (``python -m tools build``) into a temporary folder; the suite's is
 ``pytest -n 2 --dist loadgroup`` (the README's test command). Run it on an idle machine.
 """
 from __future__ import annotations
@@ -30,13 +30,11 @@ from pathlib import Path
 
 import nbformat
 
-from tools import nbtools
+from tools import build, nbtools
 from tools.execute import execute
 
 #: The README's test command (tests check that the README shows this one).
 SUITE = ["pytest", "-n", "2", "--dist", "loadgroup"]
-#: The strict book build (the one command written out; .ci/run and the README refer to it).
-BUILD = ["jupyter-book", "build", "--warningiserror", "--nitpick", "--keep-going"]
 NOTES = nbtools.ROOT / "PERFORMANCE.md"
 START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
@@ -61,11 +59,9 @@ def slowest_cells(cell_seconds: list, n: int) -> list[str]:
 
 
 def time_book() -> float:
-    jb = Path(sys.executable).with_name(BUILD[0])
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([str(jb), *BUILD[1:], "--path-output", tmp, str(nbtools.ROOT)],
-                       check=True, capture_output=True)
+        subprocess.run(build.command(["--path-output", tmp]), check=True, capture_output=True)
         return time.perf_counter() - start
 
 
