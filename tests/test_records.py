@@ -7,7 +7,7 @@ the record's shape is checked.
 import nbformat
 import pytest
 
-from tools import nbtools, sweep
+from tools import nbtools, records
 
 CHAPTERS = nbtools.notebooks()
 
@@ -20,13 +20,13 @@ def chapter(request):
 
 def test_every_chapter_has_a_record_with_its_defaults_and_example(chapter):
     path, nb = chapter
-    record = sweep.read_record(path)
+    record = records.read_record(path)
     defaults = nbtools.parameter_defaults(nb)
     assert record["notebook"] == path.name
     assert record["defaults"] == defaults, "the chapter's defaults changed: re-run the sweep"
-    assert sweep.row_of(record, {}) is not None, "no row for the defaults"
-    example = sweep.differences(nbtools.parameters_example(nb), defaults)
-    assert sweep.row_of(record, example) is not None, \
+    assert records.row_of(record, {}) is not None, "no row for the defaults"
+    example = records.differences(nbtools.parameters_example(nb), defaults)
+    assert records.row_of(record, example) is not None, \
         f"no row for the parameters example {example}: re-run {record['command']}"
     keys = [tuple(sorted(r["parameters"].items())) for r in record["rows"]]
     assert len(keys) == len(set(keys)), "two rows for the same parameters"
@@ -34,7 +34,7 @@ def test_every_chapter_has_a_record_with_its_defaults_and_example(chapter):
 
 def test_the_defaults_row_is_the_stored_notebook(chapter):
     path, nb = chapter
-    row = sweep.row_of(sweep.read_record(path), {})
+    row = records.row_of(records.read_record(path), {})
     assert row["values"] == nbtools.glued_values(nb), \
         "glued values of the stored notebook differ from the record: sweep, then refresh"
     assert row["outputs"] == nbtools.output_digests(nb), \

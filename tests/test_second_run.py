@@ -23,7 +23,7 @@ import nbformat
 import papermill
 import pytest
 
-from tools import nbtools, settings, sweep
+from tools import nbtools, records, settings
 from tools.execute import execute
 
 ARTIFACTS = nbtools.ROOT / "test-artifacts" / "second-run"
@@ -96,12 +96,12 @@ def test_reproduces_its_row_of_the_sweep_record(run):
         pytest.fail(f"the chapter did not run to the end: {run.error}")
     stored = nbformat.read(run.notebook, as_version=4)
     defaults = nbtools.parameter_defaults(stored)
-    key = sweep.differences(run.parameters, defaults)
-    record = sweep.read_record(run.notebook)
-    row = sweep.row_of(record, key)
-    assert row is not None, (f"{sweep.record_path(run.notebook).name} has no row for {key}: "
+    key = records.differences(run.parameters, defaults)
+    record = records.read_record(run.notebook)
+    row = records.row_of(record, key)
+    assert row is not None, (f"{records.record_path(run.notebook).name} has no row for {key}: "
                              f"run {record['command']}")
-    got = sweep.row_from(run.executed, key)
+    got = records.row_from(run.executed, key)
     wrong = {k: (row["values"].get(k), v) for k, v in got["values"].items()
              if row["values"].get(k) != v}
     missing = sorted(set(row["values"]) - set(got["values"]))

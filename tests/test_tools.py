@@ -7,7 +7,7 @@ import sys
 import nbformat
 import pytest
 
-from tools import benchmark, nbtools, sweep
+from tools import nbtools, records, settings
 
 
 def test_one_entry_point_lists_the_commands():
@@ -77,19 +77,19 @@ def test_parameters_example_and_defaults():
 
 def test_record_rows_are_keyed_by_what_differs_from_the_defaults():
     defaults = {"SEED": 0, "EPOCHS": 2}
-    assert sweep.differences({"SEED": 0}, defaults) == {}
-    assert sweep.differences({"SEED": 1, "EPOCHS": 2}, defaults) == {"SEED": 1}
+    assert records.differences({"SEED": 0}, defaults) == {}
+    assert records.differences({"SEED": 1, "EPOCHS": 2}, defaults) == {"SEED": 1}
     with pytest.raises(ValueError, match="SEEDS"):
-        sweep.differences({"SEEDS": 1}, defaults)
+        records.differences({"SEEDS": 1}, defaults)
     record = {"rows": [{"parameters": {}}, {"parameters": {"SEED": 1}}]}
-    assert sweep.row_of(record, {"SEED": 1}) is record["rows"][1]
-    assert sweep.row_of(record, {"SEED": 2}) is None
+    assert records.row_of(record, {"SEED": 1}) is record["rows"][1]
+    assert records.row_of(record, {"SEED": 2}) is None
 
 
 def test_readme_and_ci_give_the_commands_the_tools_use():
     readme = (nbtools.ROOT / "README.md").read_text()
     ci = (nbtools.ROOT / ".ci" / "run").read_text()
-    suite = " ".join(benchmark.SUITE)
+    suite = " ".join(settings.SUITE)
     assert f"\n{suite}\n" in readme, "the README's test command"
     assert re.search(rf"^{re.escape(suite)}\s*$", ci, re.M), ".ci/run runs the README's test command"
     assert "python -m tools build" in readme and re.search(r"^python -m tools build\b", ci, re.M)

@@ -10,5 +10,6 @@
 Library modules (imported by the tests): :mod:`tools.settings` (environment, conditions of
 each run, Chromium's path), :mod:`tools.nbtools` (the repository setting, notebook
 structure, compared outputs, glued values), :mod:`tools.execute` (run a notebook),
-:mod:`tools.browser` (serve the built book, launch Chromium).
+:mod:`tools.browser` (serve the built book, launch Chromium), :mod:`tools.records` (sweep
+records), :mod:`tools.build` (the strict build command).
 """

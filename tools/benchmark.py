@@ -31,10 +31,9 @@ from pathlib import Path
 import nbformat
 
 from tools import build, nbtools
+from tools.settings import SUITE
 from tools.execute import execute
 
-#: The README's test command (tests check that the README shows this one).
-SUITE = ["pytest", "-n", "2", "--dist", "loadgroup"]
 NOTES = nbtools.ROOT / "PERFORMANCE.md"
 START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 

@@ -34,3 +34,6 @@ KERNEL_START_TIMEOUT = 120
 
 #: Debian's Chromium, for the browser tests and the page weights; override with $CHROMIUM.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+#: The README's test command, which CI runs (tests check that both show this one).
+SUITE = ["pytest", "-n", "2", "--dist", "loadgroup"]
