@@ -44,6 +44,27 @@ class Handler(BaseHTTPRequestHandler):
             return self._redirect("/ok/data.bin" if n <= 1 else f"/hop/{n - 1}/data.bin")
         if path == "/loop/data.bin":
             return self._redirect("/loop/data.bin")
+        if path == "/429-once/data.bin":  # rate-limited once, asked to wait 2 s
+            return self._status(429, {"Retry-After": "2"}) if first else self._send(BODY)
+        if path == "/429-date-once/data.bin":  # Retry-After as an HTTP date in the past
+            return (self._status(429, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+                    if first else self._send(BODY))
+        if path == "/429-long/data.bin":  # asked to come back in an hour
+            return self._status(429, {"Retry-After": "3600"})
+        if path == "/503-once/data.bin":  # busy once, no Retry-After
+            return self._status(503) if first else self._send(BODY)
+        if path == "/503-always/data.bin":
+            return self._status(503)
+        if path == "/close-once/data.bin":  # connection closed before any answer, once
+            if first:
+                self.close_connection = True
+                return None
+            return self._send(BODY)
+        if path == "/garbled/data.bin":  # a status line that is not HTTP
+            self.wfile.write(b"HTTP/1.1 two-hundred OK\r\nContent-Length: 0\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+            return None
         return self._status(404)
 
     def _send(self, body, cut=None, pause=0.0, stall=0.0):
@@ -64,8 +85,10 @@ class Handler(BaseHTTPRequestHandler):
         if cut is not None:
             self.close_connection = True
 
-    def _status(self, code):
+    def _status(self, code, headers=None):
         self.send_response(code)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -89,7 +112,9 @@ class FaultServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
     def __enter__(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        # a short poll interval: shutdown() waits up to one interval, at every test's end
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
         return self
 
     def __exit__(self, *exc):

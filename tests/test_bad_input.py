@@ -1,7 +1,14 @@
 """Property tests: every public helper either works or raises ValueError/TypeError that
 names the offending argument, whatever array it is given (wrong dimensions, NaNs, empty
-arrays, labels that don't match X, wrong dtypes): never a deep NumPy/Matplotlib error."""
+arrays, labels that don't match X, wrong dtypes): never a deep NumPy/Matplotlib error.
+
+"Names" means the argument's name appears as a whole word in the message (``\bname\b``):
+"y" inside "array" or "n" inside "int" does not count."""
+import re
+
+import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -31,11 +38,91 @@ anything = st.one_of(arrays(), st.none(), st.text(max_size=3), st.integers(), st
                      st.lists(st.lists(st.floats(), max_size=3), max_size=3))
 
 
+def names_one_of(message, names):
+    """Whether ``message`` holds one of ``names`` as a whole word."""
+    return any(re.search(rf"\b{re.escape(n)}\b", message) for n in names)
+
+
 def works_or_names(call, *names):
     try:
         call()
     except (ValueError, TypeError) as exc:
-        assert any(n in str(exc) for n in names), f"{type(exc).__name__}: {exc}"
+        assert names_one_of(str(exc), names), f"{type(exc).__name__}: {exc}"
+    finally:
+        plt.close("all")  # one figure per example would pile up otherwise
+
+
+def test_names_are_matched_as_whole_words():
+    assert names_one_of("n must be a positive int, got 0", ["n"])
+    assert names_one_of("boxes_a must have shape (4,)", ["boxes_a"])
+    assert not names_one_of("only integer scalar arrays can be converted", ["n", "y"])
+    assert not names_one_of("boxes_a must have shape (4,)", ["boxes"])
+    with pytest.raises(AssertionError):
+        works_or_names(lambda: int("x"), "n")  # ValueError: invalid literal for int()
+
+
+# Escapes found before, as fixed cases: each must raise and name its argument.
+def _boundary(**kwargs):
+    return lambda: mlutils.plot_2Ddata_with_boundary(lambda p: np.zeros(len(p), int),
+                                                     [[0.0, 0.0], [1.0, 1.0]], [0, 1], **kwargs)
+
+
+KNOWN_ESCAPES = {
+    'boundary margin="1"': (_boundary(margin="1"), "margin"),
+    "boundary margin=None": (_boundary(margin=None), "margin"),
+    "boundary margin=-1": (_boundary(margin=-1), "margin"),
+    "boundary margin=nan": (_boundary(margin=float("nan")), "margin"),
+    "boundary margin=[1, 2]": (_boundary(margin=np.array([1.0, 2.0])), "margin"),
+    "boundary margin=1e308": (_boundary(margin=1e308), "margin"),
+    'boundary resolution="9"': (_boundary(resolution="9"), "resolution"),
+    "boundary resolution=1": (_boundary(resolution=1), "resolution"),
+    "boundary resolution=2.5": (_boundary(resolution=2.5), "resolution"),
+    "boundary resolution=10**6": (_boundary(resolution=10**6), "resolution"),
+    "download filename=5": (lambda: mlutils.download("http://x/y", "a" * 64, filename=5),
+                            "filename"),
+    "download filename=b'x'": (lambda: mlutils.download("http://x/y", "a" * 64,
+                                                        filename=b"x"), "filename"),
+    "download timeout=True": (lambda: mlutils.download("http://x/y", "a" * 64, timeout=True),
+                              "timeout"),
+    "download url with a bad port": (lambda: mlutils.download("http://x:y/z", "a" * 64), "url"),
+    "make_shapes seed=-1": (lambda: mlutils.make_shapes(3, seed=-1), "seed"),
+    "make_shapes seed=np.int64(-1)": (lambda: mlutils.make_shapes(3, seed=np.int64(-1)),
+                                      "seed"),
+    "shapes_h5 seed=-1": (lambda: mlutils.shapes_h5(3, seed=-1), "seed"),
+    'shapes_h5 n="3"': (lambda: mlutils.shapes_h5("3"), "n"),
+    "show_images size=None": (lambda: mlutils.show_images(np.zeros((1, 2, 2)), size=None),
+                              "size"),
+    "show_images size=0": (lambda: mlutils.show_images(np.zeros((1, 2, 2)), size=0), "size"),
+    "show_images titles=0": (lambda: mlutils.show_images(np.zeros((1, 2, 2)), titles=0),
+                             "titles"),
+    "show_images titles=np.array(0)": (lambda: mlutils.show_images(np.zeros((1, 2, 2)),
+                                                                  titles=np.array(0)), "titles"),
+    "plot_history metrics=None": (lambda: mlutils.plot_history({"loss": [1]}, metrics=None),
+                                  "metrics"),
+    "plot_history metrics=[]": (lambda: mlutils.plot_history({"loss": [1]}, metrics=[]),
+                                "metrics"),
+    'plot_history loss="a"': (lambda: mlutils.plot_history({"loss": "ab"}, metrics="loss"),
+                              "history"),
+    "plot_history loss=[[1]]": (lambda: mlutils.plot_history({"loss": [[1.0]]},
+                                                             metrics="loss"), "history"),
+    "plot_2Ddata alpha=2": (lambda: mlutils.plot_2Ddata([[0, 0]], [0], alpha=2), "alpha"),
+    'plot_2Ddata alpha="x"': (lambda: mlutils.plot_2Ddata([[0, 0]], [0], alpha="x"), "alpha"),
+}
+
+
+@pytest.mark.parametrize("case", KNOWN_ESCAPES)
+def test_known_escapes_now_name_their_argument(case, cache):
+    call, name = KNOWN_ESCAPES[case]
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    plt.close("all")
+    assert names_one_of(str(info.value), [name]), str(info.value)
+
+
+# Values that are not numbers, or are numbers out of range, for scalar arguments.
+scalars = st.one_of(st.integers(-3, 5), st.floats(), st.text(max_size=2), st.none(),
+                    st.booleans(), st.just(np.float64("nan")), st.just(np.int64(-1)),
+                    st.just([1]), st.just(np.array([1.0, 2.0])))
 
 
 @SETTINGS
@@ -44,12 +131,29 @@ def test_plot_2Ddata(X, y):
     works_or_names(lambda: mlutils.plot_2Ddata(X, y), "X", "y")
 
 
+GOOD_X = np.array([[0.0, 0.0], [1.0, 1.0]])
+
+
+@SETTINGS
+@given(alpha=scalars)
+def test_plot_2Ddata_alpha(alpha):
+    works_or_names(lambda: mlutils.plot_2Ddata(GOOD_X, [0, 1], alpha=alpha), "alpha")
+
+
 @SETTINGS
 @given(X=anything, y=anything, resolution=st.integers(-2, 5), margin=st.floats())
 def test_plot_2Ddata_with_boundary(X, y, resolution, margin):
     works_or_names(lambda: mlutils.plot_2Ddata_with_boundary(
         lambda p: np.zeros(len(p), int), X, y, resolution=resolution, margin=margin),
         "X", "y", "resolution", "margin")
+
+
+@SETTINGS
+@given(resolution=scalars, margin=st.one_of(scalars, st.floats(min_value=1e300)))
+def test_boundary_resolution_and_margin(resolution, margin):
+    works_or_names(lambda: mlutils.plot_2Ddata_with_boundary(
+        lambda p: np.zeros(len(p), int), GOOD_X, [0, 1], resolution=resolution,
+        margin=margin), "resolution", "margin")
 
 
 @SETTINGS
@@ -63,35 +167,98 @@ def test_boundary_with_any_predict_output(out):
 @SETTINGS
 @given(images=anything, ncols=st.integers(-1, 4))
 def test_show_images(images, ncols):
-    works_or_names(lambda: mlutils.show_images(images, ncols=ncols), "images", "ncols", "RGB")
+    works_or_names(lambda: mlutils.show_images(images, ncols=ncols), "images", "ncols")
 
 
 @SETTINGS
-@given(history=st.one_of(anything, st.dictionaries(st.sampled_from(["loss", "accuracy", "x"]),
-                                                   st.lists(st.floats(), max_size=3))))
+@given(ncols=scalars, size=scalars,
+       titles=st.one_of(st.none(), st.integers(), st.text(max_size=3), arrays(max_dims=2),
+                        st.lists(st.one_of(st.text(max_size=2), st.integers()), max_size=3)))
+def test_show_images_options(ncols, size, titles):
+    works_or_names(lambda: mlutils.show_images(np.zeros((2, 3, 3)), titles=titles,
+                                               ncols=ncols, size=size),
+                   "ncols", "size", "titles")
+
+
+histories = st.dictionaries(st.sampled_from(["loss", "accuracy", "val_loss", "x"]),
+                            st.one_of(st.lists(st.floats(), max_size=3), anything))
+
+
+@SETTINGS
+@given(history=st.one_of(anything, histories))
 def test_plot_history(history):
     works_or_names(lambda: mlutils.plot_history(history), "history")
 
 
 @SETTINGS
-@given(n=st.one_of(st.integers(-3, 4), st.floats(), st.none()),
-       size=st.one_of(st.integers(-3, 40), st.floats()), seed=st.one_of(st.integers(0, 9), st.text(max_size=2)))
+@given(metrics=st.one_of(anything, st.lists(st.one_of(st.text(max_size=2), st.integers()),
+                                            max_size=3)),
+       label=st.one_of(st.none(), st.text(max_size=2), st.integers(), st.floats()))
+def test_plot_history_options(metrics, label):
+    works_or_names(lambda: mlutils.plot_history({"loss": [1.0, 0.5]}, metrics=metrics,
+                                                label=label), "metrics", "label", "history")
+
+
+@SETTINGS
+@given(n=st.one_of(st.integers(-3, 4), st.floats(), st.none(), st.booleans()),
+       size=st.one_of(st.integers(-3, 40), st.floats()),
+       seed=st.one_of(st.integers(-3, 9), st.text(max_size=2), st.floats(), st.booleans()))
 def test_make_shapes(n, size, seed):
     works_or_names(lambda: mlutils.make_shapes(n, size, seed), "n", "size", "seed")
 
 
 @SETTINGS
-@given(url=st.one_of(st.text(max_size=20), st.none(), st.integers()),
-       sha=st.one_of(st.text(max_size=70), st.none()))
-def test_download_arguments(url, sha, tmp_path_factory):
-    # every call fails before any network access: no URL here is both valid and reachable
+@given(n=st.one_of(st.integers(-3, 4), st.floats(), st.none(), st.text(max_size=2)),
+       size=st.one_of(st.integers(-3, 20), st.floats()),
+       seed=st.one_of(st.integers(-3, 3), st.text(max_size=2), st.floats()))
+def test_shapes_h5(n, size, seed, cache):
+    works_or_names(lambda: mlutils.shapes_h5(n, size, seed), "n", "size", "seed")
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Fail the test if download() looks up any host but 127.0.0.1 (no DNS, no network)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        assert host in ("127.0.0.1", b"127.0.0.1"), f"network access to {host!r}"
+        return real(host, *args, **kwargs)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+# URLs that reach no one: a non-numeric port, port 1 on loopback (where nobody listens), odd
+# characters in the path, or a host that is missing or cannot be encoded; never a host name
+# that would need a DNS lookup, nor an empty port (which would mean port 80).
+urls = st.one_of(
+    st.text(max_size=20), st.none(), st.integers(),
+    st.builds("http://127.0.0.1:{}/{}".format, st.text("abc:-", min_size=1, max_size=3),
+              st.text(max_size=5)),
+    st.builds("http://127.0.0.1:1/{}".format, st.text(max_size=6)),
+    st.builds("http://{}/data.bin".format, st.sampled_from(["", ":1", "[::1", "a..b"])),
+)
+
+
+@SETTINGS
+@given(url=urls, sha=st.one_of(st.text(max_size=70), st.none(), st.just("a" * 64)),
+       filename=st.one_of(st.none(), st.integers(), st.text(max_size=4), st.just(b"x.bin"),
+                          st.sampled_from([".", "..", "a/b", "a\\b", "x\0"])),
+       timeout=st.one_of(st.just(0.01), scalars), retries=st.one_of(st.just(0), scalars))
+def test_download_arguments(url, sha, filename, timeout, retries, tmp_path_factory,
+                            loopback_only):
+    # every call fails: no URL here is both valid and reachable
     folder = tmp_path_factory.mktemp("c")
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0.01:
+        timeout = 0.01  # keep any connection attempt short
     try:
-        mlutils.download(url, sha, cache_dir=folder, timeout=0.01, retries=0)
+        mlutils.download(url, sha, filename=filename, cache_dir=folder, timeout=timeout,
+                         retries=retries)
     except (ValueError, TypeError) as exc:
-        assert any(n in str(exc) for n in ("url", "sha256", "file name")), str(exc)
-    except mlutils.DownloadError:
-        pass  # a syntactically valid URL: refused with a clear download error
+        assert names_one_of(str(exc), ("url", "sha256", "filename", "timeout", "retries")), \
+            f"{type(exc).__name__}: {exc}"
+    except mlutils.DownloadError as exc:
+        assert url in str(exc), str(exc)  # a syntactically valid URL: refused, naming it
 
 
 @SETTINGS

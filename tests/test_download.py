@@ -3,13 +3,16 @@
 Each test records its case and outcome; tests/conftest.py prints them as a table at the
 end of the run.
 """
+import http.client
 import multiprocessing
 import os
 import socket
+import ssl
 import time
 
 import pytest
 
+from local.lib import download as download_module
 from local.lib import mlutils
 from local.lib.download import DownloadError
 
@@ -29,6 +32,14 @@ def case(record_property):
     def record(name, outcome):
         record_property("download-case", (name, outcome))
     return record
+
+
+@pytest.fixture
+def waits(monkeypatch):
+    """The waits download() asks for before retrying, recorded instead of slept."""
+    recorded = []
+    monkeypatch.setattr(download_module, "_sleep", recorded.append)
+    return recorded
 
 
 def leftovers(folder):
@@ -103,12 +114,113 @@ def test_a_redirect_loop_is_bounded(server, cache, case):
     case("redirect loop", f"DownloadError after {server.hits['/loop/data.bin']} requests")
 
 
-def test_a_corrupt_cached_file_is_detected_and_fetched_again(server, cache, case):
+def test_a_corrupt_cached_file_is_moved_aside_and_fetched_again(server, cache, case):
     cache.mkdir()
-    (cache / "data.bin").write_bytes(BODY[:-1] + b"X")
-    path = mlutils.download(f"{server.base}/ok/data.bin", SHA256)
+    bad = BODY[:-1] + b"X"
+    (cache / "data.bin").write_bytes(bad)
+    with pytest.warns(UserWarning, match="moved it to") as record:
+        path = mlutils.download(f"{server.base}/ok/data.bin", SHA256)
     assert path.read_bytes() == BODY and server.hits["/ok/data.bin"] == 1
-    case("corrupt file in the cache", "checksum mismatch detected; fetched again")
+    aside = cache / "data.bin.mismatch-1"
+    assert aside.read_bytes() == bad  # kept for inspection, not deleted
+    message = str(record[0].message)
+    assert str(cache / "data.bin") in message and str(aside) in message
+    case("corrupt file in the cache", "checksum mismatch; moved aside (named in a warning); "
+                                      "fetched again")
+
+
+def test_429_waits_for_retry_after_then_succeeds(server, cache, case, waits):
+    path = mlutils.download(f"{server.base}/429-once/data.bin", SHA256)
+    assert path.read_bytes() == BODY and server.hits["/429-once/data.bin"] == 2
+    assert waits == [2.0]  # the server's Retry-After: 2
+    path.unlink()
+    mlutils.download(f"{server.base}/429-date-once/data.bin", SHA256)
+    assert waits == [2.0, 0.0]  # an HTTP date already past: retry at once
+    case("HTTP 429 with Retry-After, once", "waited as asked (2 s; a past date: 0 s); "
+                                            "retried; correct file")
+
+
+def test_429_with_a_long_retry_after_gives_up_at_once(server, cache, case, waits):
+    url = f"{server.base}/429-long/data.bin"
+    with pytest.raises(DownloadError, match=f"{url}: HTTP 429.*retry after 3600 s"):
+        mlutils.download(url, SHA256)
+    assert waits == [] and server.hits["/429-long/data.bin"] == 1 and leftovers(cache) == []
+    case("HTTP 429, Retry-After 3600 s", "DownloadError at once naming URL and the wait")
+
+
+def test_503_once_is_retried_after_a_backoff(server, cache, case, waits):
+    path = mlutils.download(f"{server.base}/503-once/data.bin", SHA256)
+    assert path.read_bytes() == BODY and server.hits["/503-once/data.bin"] == 2
+    assert waits == [download_module.BACKOFF]
+    case("HTTP 503 (no Retry-After), once", "retried after a 1 s backoff; correct file")
+
+
+def test_503_forever_gives_up_naming_the_url_and_the_attempts(server, cache, case, waits):
+    url = f"{server.base}/503-always/data.bin"
+    with pytest.raises(DownloadError, match=f"could not download {url}: HTTP 503 .*"
+                                            "tried 3 times"):
+        mlutils.download(url, SHA256, retries=2)
+    assert server.hits["/503-always/data.bin"] == 3 and list(cache.iterdir()) == []
+    b = download_module.BACKOFF
+    assert waits == [b, 2 * b]  # no wait after the last attempt
+    case("HTTP 503, always", "DownloadError after 3 tries (backoff 1 s, 2 s); cache empty")
+
+
+def test_a_real_backoff_is_short_and_bounded(server, cache, monkeypatch):
+    monkeypatch.setattr(download_module, "BACKOFF", 0.05)
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match="tried 3 times"):
+        mlutils.download(f"{server.base}/503-always/data.bin", SHA256, retries=2)
+    assert 0.15 <= time.monotonic() - start < 2.0  # slept 0.05 s + 0.1 s
+
+
+def test_a_connection_closed_before_the_answer_is_retried(server, cache, case):
+    path = mlutils.download(f"{server.base}/close-once/data.bin", SHA256)
+    assert path.read_bytes() == BODY and server.hits["/close-once/data.bin"] == 2
+    case("closed before answering, once", "retried (RemoteDisconnected); correct file")
+
+
+def test_a_garbled_status_line_names_the_url_and_is_not_retried(server, cache, case):
+    url = f"{server.base}/garbled/data.bin"
+    with pytest.raises(DownloadError, match=f"could not download {url}: .*not valid HTTP "
+                                            r"\(BadStatusLine"):
+        mlutils.download(url, SHA256)
+    assert server.hits["/garbled/data.bin"] == 1 and list(cache.iterdir()) == []
+    case("garbled status line", "DownloadError naming URL (BadStatusLine); not retried")
+
+
+@pytest.mark.parametrize("error", [
+    http.client.LineTooLong("header line"),
+    ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"),
+    http.client.InvalidURL("URL can't contain control characters"),
+], ids=["LineTooLong", "SSLError", "InvalidURL"])
+def test_other_http_client_and_ssl_errors_name_the_url(cache, monkeypatch, case, error):
+    calls = []
+
+    def urlopen(url, timeout):
+        calls.append(url)
+        raise error
+    monkeypatch.setattr(download_module.urllib.request, "urlopen", urlopen)
+    url = "https://127.0.0.1:9/data.bin"  # never contacted: urlopen is replaced
+    with pytest.raises(DownloadError, match=f"could not download {url}"):
+        mlutils.download(url, SHA256)
+    assert calls == [url] and list(cache.iterdir()) == []
+    case(f"{type(error).__name__} from urlopen", "DownloadError naming URL; not retried")
+
+
+def test_tls_to_a_plain_http_server_names_the_url(server, cache, case):
+    url = f"https://{server.base[len('http://'):]}/ok/data.bin"
+    with pytest.raises(DownloadError, match=f"could not download {url}: TLS error"):
+        mlutils.download(url, SHA256)
+    assert list(cache.iterdir()) == []
+    case("https:// to a plain HTTP server", "DownloadError naming URL (ssl.SSLError)")
+
+
+def test_control_characters_in_the_url_name_the_url(server, cache):
+    url = f"{server.base}/ok/da ta.bin"
+    with pytest.raises(DownloadError, match="invalid URL"):
+        mlutils.download(url, SHA256, filename="data.bin")
+    assert server.hits == {}
 
 
 def _download_in_child(url, folder, queue):
@@ -177,7 +289,23 @@ def test_a_read_only_cache_folder_is_explained(server, cache, case, monkeypatch)
     ({"url": "http://x/", "sha256": SHA256}, "cannot make a file name"),
     ({"url": "http://x/y", "sha256": SHA256, "timeout": 0}, "timeout must be"),
     ({"url": "http://x/y", "sha256": SHA256, "retries": -1}, "retries must be"),
+    ({"url": "http://x/y", "sha256": SHA256, "timeout": True}, "timeout must be"),
+    ({"url": "http://x/y", "sha256": SHA256, "timeout": float("inf")}, "timeout must be"),
+    ({"url": "http://x:port/y", "sha256": SHA256}, "url is not a valid address"),
+    ({"url": "http:///y", "sha256": SHA256}, "url has no host name"),
+    ({"url": "http://x/y", "sha256": SHA256, "filename": 5}, "filename must be a str"),
+    ({"url": "http://x/y", "sha256": SHA256, "filename": "a/b"}, "filename 'a/b' is not"),
+    ({"url": "http://x/y", "sha256": SHA256, "cache_dir": 5}, "cache_dir must be a path"),
 ])
 def test_bad_arguments_are_named(kwargs, message, cache):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         mlutils.download(**kwargs)
+    assert not cache.exists()  # refused before touching the cache or the network
+
+
+def test_the_default_cache_folder_comes_from_settings(server, cache, monkeypatch, tmp_path):
+    from local.lib import settings
+
+    elsewhere = tmp_path / "from-settings"
+    monkeypatch.setattr(settings, "cache_dir", lambda: elsewhere)
+    assert mlutils.download(f"{server.base}/ok/data.bin", SHA256) == elsewhere / "data.bin"

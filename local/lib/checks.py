@@ -63,6 +63,37 @@ def positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def real_number(value: Any, name: str, low: float | None = None, high: float | None = None,
+                low_inclusive: bool = True) -> float:
+    """Return ``value`` as a ``float`` after checking that it is one finite real number
+    (an int or float, not a bool, a string or an array) within ``low``..``high``.
+
+    ``low`` is excluded when ``low_inclusive`` is false; ``high`` is always included.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                    np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = float("inf") if value > 0 else float("-inf")
+    if low is not None and high is not None:
+        wanted = f"a number in {'[' if low_inclusive else '('}{low:g}, {high:g}]"
+    elif low is not None:
+        wanted = ("a non-negative number" if low == 0 and low_inclusive else
+                  "a positive number" if low == 0 else
+                  f"a number {'>=' if low_inclusive else '>'} {low:g}")
+    elif high is not None:
+        wanted = f"a number <= {high:g}"
+    else:
+        wanted = "a finite number"
+    if (not np.isfinite(number)
+            or (low is not None and (number < low or (number == low and not low_inclusive)))
+            or (high is not None and number > high)):
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    return number
+
+
 def as_numeric(value: Any, name: str) -> np.ndarray:
     """Return ``value`` as a NumPy array of real numbers (any shape), naming ``name`` if not."""
     if isinstance(value, (str, bytes)) or value is None:
