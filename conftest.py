@@ -24,8 +24,10 @@ from tools import nbtools, settings
 
 os.environ.update(settings.NOTEBOOK_ENV)
 os.environ.update(settings.NBVAL_CONDITIONS)
-# hermetic runs: nothing left in a user's cache can make a test pass or fail
-os.environ["MLUTILS_CACHE_DIR"] = tempfile.mkdtemp(prefix="dl-course-test-cache-")
+# hermetic runs: nothing left in a user's cache can make a test pass or fail (each notebook
+# that nbval runs gets a folder of its own below this one: pytest_runtest_setup)
+_CACHE_ROOT = tempfile.mkdtemp(prefix="dl-course-test-cache-")
+os.environ["MLUTILS_CACHE_DIR"] = _CACHE_ROOT
 
 
 def pytest_addoption(parser):
@@ -37,6 +39,11 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "chapter(stem): the test concerns this chapter only")
+    known = {p.stem for p in nbtools.notebooks()}
+    for stem in config.getoption("chapter"):
+        if stem not in known:
+            raise pytest.UsageError(f"--chapter {stem}: no such chapter (one of: "
+                                    f"{', '.join(sorted(known))})")
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False  # we order the groups ourselves (below)
 
@@ -61,12 +68,7 @@ def _chapter_of(item) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    known = {p.stem for p in nbtools.notebooks()}
     wanted = config.getoption("chapter")
-    for stem in wanted:
-        if stem not in known:
-            raise pytest.UsageError(f"--chapter {stem}: no such chapter (one of: "
-                                    f"{', '.join(sorted(known))})")
     seconds = _stated_seconds()
     weight = {}
     for item in items:
@@ -78,7 +80,8 @@ def pytest_collection_modifyitems(config, items):
             weight[group] = seconds.get(chapter, 30)
         elif chapter and item.get_closest_marker("xdist_group") is None:
             group = f"{item.path.stem}-{chapter}"
-            weight[group] = seconds.get(chapter, 30) * (1.2 if "second_run" in group else 0.5)
+            # the second run executes the chapter (and its solutions); the rest is quick
+            weight[group] = seconds.get(chapter, 30) * 1.2 if "second_run" in group else 1
         elif item.get_closest_marker("xdist_group") is not None:
             mark = item.get_closest_marker("xdist_group")
             group = mark.args[0]
@@ -89,13 +92,39 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
         item.stash[_GROUP] = group
+        item.stash[_WEIGHT] = weight[group]
     if wanted:
         keep = [i for i in items if _chapter_of(i) in wanted]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
-    # longest groups first; pytest keeps the order of items within a group
+
+
+def _sort_longest_first(items):
+    """Longest groups first; the order of items within a group is kept."""
     order = {g: n for n, g in enumerate(dict.fromkeys(i.stash[_GROUP] for i in items))}
-    items.sort(key=lambda i: (-weight[i.stash[_GROUP]], order[i.stash[_GROUP]]))
+    items.sort(key=lambda i: (-i.stash[_WEIGHT], order[i.stash[_GROUP]]))
+
+
+class _LastSort:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        _sort_longest_first(items)
+
+
+def pytest_sessionstart(session):
+    session.config.pluginmanager.register(_LastSort(), "longest-groups-first")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A fresh, empty cache folder for each notebook that nbval runs (set before its kernel
+    starts, which happens when the notebook's first cell is set up)."""
+    if item.__class__.__name__ == "IPyNbCell" and item.parent is not _CURRENT.get("notebook"):
+        _CURRENT["notebook"] = item.parent
+        os.environ["MLUTILS_CACHE_DIR"] = tempfile.mkdtemp(
+            prefix=f"nbval-{item.path.stem}-", dir=_CACHE_ROOT)
 
 
 _GROUP = pytest.StashKey[str]()
+_WEIGHT = pytest.StashKey[float]()
+_CURRENT: dict = {}

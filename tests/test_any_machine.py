@@ -6,6 +6,7 @@ unlike the refresh. Here a small float32 notebook, "refreshed" with two threads 
 mlutils.set_seed sets for every chapter, the chapters pass the same check: that is the
 strict nbval run of the suite itself.)
 """
+import re
 import subprocess
 import sys
 
@@ -58,4 +59,6 @@ def test_nbval_under_another_thread_count_fails_a_float32_notebook(tmp_path):
         cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
     log = result.stdout + result.stderr
     assert result.returncode == 1, f"strict nbval did not fail a float32 notebook:\n{log[-3000:]}"
-    assert "final training loss" in log and "mismatch" in log.lower(), log[-3000:]
+    losses = set(re.findall(r"final training loss (\d\.\d{12})", log))
+    assert "mismatch" in log.lower() and len(losses) == 2, \
+        f"expected the stored and the fresh loss to differ:\n{log[-3000:]}"

@@ -111,6 +111,7 @@ def test_page_loads_cleanly(browser, site, path):
         visit.close()
 
 
+@pytest.mark.chapter(POOLING.rsplit("/", 1)[1])
 def test_search_finds_the_pooling_chapter(browser, site):
     visit = Visit(browser, site, "search")
     try:
@@ -124,6 +125,7 @@ def test_search_finds_the_pooling_chapter(browser, site):
         visit.close()
 
 
+@pytest.mark.chapter(POOLING.rsplit("/", 1)[1])
 def test_a_folded_solution_opens_on_click(browser, site):
     visit = Visit(browser, site, POOLING)
     try:

@@ -179,7 +179,7 @@ def test_every_chapter_has_solution_code_and_a_parameters_example(nb):
     path, book = nb
     code = nbtools.solution_code(book)
     assert code, "no solution has code (indented blocks inside {solution})"
-    assert all(label and c and not c.startswith(" ") for label, c in code)
+    assert all(not c.startswith(" ") for _, c in code)  # dedented, so it runs as a cell
     example = nbtools.parameters_example(book)
     defaults = nbtools.parameter_defaults(book)
     assert set(example) <= set(defaults), f"{set(example) - set(defaults)} are not parameters"
@@ -187,38 +187,114 @@ def test_every_chapter_has_solution_code_and_a_parameters_example(nb):
         "the parameters example must change a parameter"
 
 
-KERAS_BUILD = re.compile(r"\bkeras\.(layers|Model|Sequential|Input)\b|\b(tf|keras)\.(Variable|constant)\(")
+def _calls(tree):
+    """Top-level statements' calls, in order; calls inside def/class bodies are left out."""
+    import ast
+
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield from (n for n in ast.walk(stmt) if isinstance(n, ast.Call))
+
+
+def _name(func) -> str:
+    import ast
+
+    return ast.unparse(func) if isinstance(func, (ast.Name, ast.Attribute)) else ""
+
+
+BUILDS = re.compile(r"^(keras|tf\.keras|layers)\.(layers\.|applications\.)?[A-Z]\w*$|"
+                    r"^tf\.(Variable|constant)$|^keras\.(Input|Model|Sequential)$")
+FLOAT32 = re.compile(r"""set_floatx|mixed_precision|set_global_policy|["']float(32|16)["']""")
 
 
 def test_set_seed_comes_before_any_model_and_precision_is_not_overridden(nb):
     """One place decides how chapters compute (mlutils.set_seed: float64, every machine the
-    same numbers); a chapter must call it before it builds anything with Keras."""
+    same numbers); a chapter calls it before it builds anything with Keras, and nothing in
+    the chapter asks Keras for another precision."""
+    import ast
+
     _, book = nb
     seen_seed = False
     for c in code_cells(book):
         if nbtools.is_setup_cell(c):
             continue
-        assert "set_floatx" not in c.source and 'precision="float32"' not in c.source, \
-            f"the precision is set by mlutils.set_seed only:\n{c.source[:200]}"
-        seen_seed = seen_seed or "mlutils.set_seed(" in c.source.split("def ")[0]
-        if KERAS_BUILD.search(c.source) and not seen_seed:
-            pytest.fail(f"call mlutils.set_seed(SEED) before building with Keras:\n{c.source[:200]}")
+        code = "\n".join(l for l in c.source.splitlines() if not l.lstrip().startswith(("%", "!")))
+        tree = ast.parse(code)
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and _name(call.func).endswith("set_seed"):
+                args = call.args[2:] + [k.value for k in call.keywords if k.arg == "precision"]
+                assert not args, f"the precision is set by mlutils.set_seed's default only:\n{c.source[:200]}"
+            if isinstance(call, ast.Call) and any(
+                    k.arg == "dtype" and isinstance(k.value, ast.Constant) and k.value.value in
+                    ("float32", "float16") for k in call.keywords):
+                pytest.fail(f"a layer or tensor asks Keras for float32:\n{c.source[:200]}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and FLOAT32.search(_name(node.func)):
+                pytest.fail(f"the precision is set by mlutils.set_seed only:\n{c.source[:200]}")
+        for call in _calls(tree):
+            name = _name(call.func)
+            if name.endswith("set_seed"):
+                seen_seed = True
+            elif BUILDS.search(name) and not seen_seed:
+                pytest.fail(f"call mlutils.set_seed(SEED) before building with Keras "
+                            f"({name}):\n{c.source[:200]}")
 
 
-# Measured-looking numbers: decimals with two or more places, percentages, "N times".
-MEASURED = re.compile(r"(?<![\w.])(\d+\.\d{2,}|\d+(?:\.\d+)?\s?(?:%|percent\b|times\b)|\d+x\b)")
-CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|```.*?```", re.S)
+def test_set_seed_order_check_can_fail():
+    import nbformat as nbf
+
+    def verdict(*sources):
+        book = nbf.v4.new_notebook()
+        book.cells = [nbf.v4.new_code_cell(s) for s in sources]
+        try:
+            test_set_seed_comes_before_any_model_and_precision_is_not_overridden((None, book))
+            return "ok"
+        except (AssertionError, pytest.fail.Exception):
+            return "fails"
+
+    assert verdict("mlutils.set_seed(0)", "keras.layers.Dense(2)") == "ok"
+    assert verdict("def f():\n    return keras.layers.Dense(2)", "mlutils.set_seed(0)", "f()") == "ok"
+    assert verdict("keras.layers.Dense(2)\nmlutils.set_seed(0)") == "fails"
+    assert verdict("# mlutils.set_seed(0)\nx = keras.Input((2,))") == "fails"
+    assert verdict("mlutils.set_seed(0, precision='float32')") == "fails"
+    assert verdict("mlutils.set_seed(0)", "keras.layers.Dense(2, dtype='float32')") == "fails"
+    assert verdict("keras.config.set_floatx('float32')") == "fails"
+
+
+# Measured-looking numbers: decimals with two or more places, percentages, "N times", "3x".
+NUMBER = r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?"
+MEASURED = re.compile(
+    rf"(?<![\w.,])((?:{NUMBER})(?:\s?(?:%|percent\b|per cent\b|times\b)|[x×](?!\w)|\s×)"
+    rf"|[-−]?\d+\.\d{{2,}}|[-−]?\d{{1,3}}(?:,\d{{3}})+\.\d+)(?![\w.])")
+# Stripped before looking: code fences and math blocks whole; the marker lines of other
+# directives (their bodies are prose); inline code; inline math; link targets.
+FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{(code-cell|code|math)\}|python|bash|text)?.*?^\1\s*$",
+                   re.S | re.M)
+CODE_OR_MATH = re.compile(r"\$\$.*?\$\$|`[^`\n]*`|\$[^$\n]+\$|\]\([^)\s]*\)|^:\w[\w-]*:[^\n]*$", re.S | re.M)
 
 
 def prose_numbers(text: str) -> list[str]:
-    """Measured-looking numbers in markdown text, outside code, math and glue roles."""
+    """Measured-looking numbers in markdown text, outside code, math, links and glue roles."""
+    def strip_fences(t):
+        return FENCE.sub(lambda m: " " if (m.group(3) or m.group(2)) else m.group(0), t)
+
+    text = strip_fences(text)
+    text = re.sub(r"^(`{3,}|~{3,}).*$", " ", text, flags=re.M)  # remaining directive markers
     return [m.group(1) for m in MEASURED.finditer(CODE_OR_MATH.sub(" ", text))]
 
 
 def test_prose_numbers_detector():
-    assert prose_numbers("accuracy 0.734, 12% of pixels, 4.5 times faster, 3x") == \
-        ["0.734", "12%", "4.5 times", "3x"]
-    assert prose_numbers("a {glue:text}`acc:.3f` score, `Dropout(0.25)`, $0.125$, 3 x 3") == []
+    assert prose_numbers("accuracy 0.734, 12% of pixels, 4.5 times faster, 3x, 10.5x, 50 %") == \
+        ["0.734", "12%", "4.5 times", "3x", "10.5x", "50 %"]
+    assert prose_numbers("a {glue:text}`acc:.3f` score, `Dropout(0.25)`, $0.125$, 3 x 3, "
+                         "[paper](https://arxiv.org/abs/1506.01497)") == []
+    assert prose_numbers("```{note}\nAccuracy 0.91 and 1,234.56 and -0.25\n```") == \
+        ["0.91", "1,234.56", "-0.25"]
+    assert prose_numbers("```{exercise}\n:label: ex1\nprecision at IoU 0.5 and 0.75\n```") == ["0.75"]
+    assert prose_numbers("```python\nx = 0.123\n```\nthen 97 per cent and 3× faster") == \
+        ["97 per cent", "3×"]
+    assert prose_numbers("$$a = 0.333$$ and then 0.44") == ["0.44"]
 
 
 def test_numbers_in_prose_come_from_code(nb):
@@ -245,9 +321,15 @@ def test_numbers_in_prose_come_from_code(nb):
             prose = "\n".join(l for l in body.splitlines() if not l.startswith("    "))
             for number in prose_numbers(prose):
                 seen.add(number)
-                digits = re.match(r"\d+(?:\.\d+)?", number).group(0)
-                assert number in allowed or digits in solutions.get(label, ""), (
-                    f"solution {label} states {number!r} but its code does not check it")
+                digits = re.search(r"\d[\d,]*(?:\.\d+)?", number).group(0).replace(",", "")
+                value = float(digits)
+                asserted = [l for l in solutions.get(label, "").splitlines() if "assert" in l]
+                shown = {value, value / 100} if "%" in number or "cent" in number else {value}
+                found = any(float(n) in shown for l in asserted
+                            for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])",
+                                                l.replace("_", "")))
+                assert number in allowed or found, (
+                    f"solution {label} states {number!r} but no assert in its code checks it")
         for number in prose_numbers(nbtools.SOLUTION.sub(" ", text)):
             seen.add(number)
             assert number in allowed, (f"typed measured number {number!r} in:\n{text[:300]}\n"

@@ -16,8 +16,8 @@ from tools import nbtools, settings
 def environment(env: dict[str, str]):
     """Set ``env`` in ``os.environ`` (the kernel inherits it) and restore it afterwards."""
     saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     try:
+        os.environ.update(env)
         yield
     finally:
         for k, v in saved.items():

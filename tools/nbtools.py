@@ -15,6 +15,7 @@ a cell), :func:`glued_values` and :func:`output_digests` (what a sweep record ho
 from __future__ import annotations
 
 import configparser
+import copy
 import hashlib
 import re
 import sys
@@ -37,6 +38,8 @@ INJECTED_TAG = "injected-parameters"
 SWEEP_TAG = "sweep-summary"
 SOLUTION_TAG = "solution"
 GLUE_PREFIX = "application/papermill.record/"
+#: Markdown cells papermill inserts when a cell fails.
+ERROR_TAG = "papermill-error-cell-tag"
 
 
 def config() -> dict:
@@ -196,7 +199,7 @@ def coalesce_streams(outputs: list) -> list:
                 and merged[-1].get("name") == out.get("name")):
             merged[-1]["text"] += out["text"]
         else:
-            merged.append(out)
+            merged.append(copy.deepcopy(out))  # never change the cell's own outputs
     return merged
 
 
@@ -214,7 +217,9 @@ def _sanitizers() -> list[tuple[re.Pattern, str]]:
 
 def compared_texts(cell) -> list[str]:
     """The texts strict nbval compares for a code cell (after the sanitizer rules): streams,
-    ``text/plain``, ``text/html`` and glued values. Empty for ignored cells."""
+    ``text/plain``, ``text/html`` and glued values (the chapters' only text outputs; nbval
+    also compares other non-image types, which a chapter would have to add here). Empty for
+    ignored cells."""
     if cell.cell_type != "code" or is_ignored(cell):
         return []
     rules = _sanitizers()
@@ -236,7 +241,7 @@ def chapter_cells(nb) -> list:
     """The cells of the chapter itself as stored: without papermill's injected parameters
     cell and without solution cells appended by the tests; ids as :func:`normalize` gives."""
     cells = [c for c in nb.cells
-             if not set(c.metadata.get("tags", [])) & {INJECTED_TAG, SOLUTION_TAG}]
+             if not set(c.metadata.get("tags", [])) & {INJECTED_TAG, SOLUTION_TAG, ERROR_TAG}]
     return [(f"c{i:03d}", c) for i, c in enumerate(cells)]
 
 
@@ -288,19 +293,25 @@ def parameter_defaults(nb) -> dict:
     return {k: v for k, v in scope.items() if k.isupper()}
 
 
-EXAMPLE = re.compile(r"-p (\w+) (\S+?)(?=`| -p )")
+EXAMPLE = re.compile(r"`papermill [^`]*`")
+OPTION = re.compile(r"-p (\w+) (\S+)")
 
 
 def parameters_example(nb) -> dict:
-    """The ``-p NAME VALUE`` example(s) in the first line of the parameters cell."""
-    import yaml
+    """The ``-p NAME VALUE`` example(s) in the first line of the parameters cell, with values
+    read as papermill's command line reads them."""
+    from papermill.cli import _resolve_type
 
     first = parameters_cell(nb).source.splitlines()[0]
-    found = EXAMPLE.findall(first)
-    if not found or "`" not in first:
+    example = EXAMPLE.search(first)
+    found = OPTION.findall(example.group(0).strip("`")) if example else []
+    if not found:
         raise ValueError("the parameters cell's first line should show a papermill example "
                          "in backticks, e.g. `papermill ... -p SEED 1`")
-    return {name: yaml.safe_load(value) for name, value in found}
+    rest = OPTION.sub("", example.group(0).strip("`")).split()[1:]
+    if any(word.startswith("-") for word in rest):
+        raise ValueError(f"the example may only pass parameters (-p NAME VALUE): {example.group(0)}")
+    return {name: _resolve_type(value) for name, value in found}
 
 
 def main(paths: list[str]) -> None:
