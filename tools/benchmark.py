@@ -74,6 +74,14 @@ def time_suite() -> tuple[float, str]:
     return seconds, (lines[-1] if lines else f"exit code {result.returncode}")
 
 
+def shown(path: Path) -> str:
+    """A notebook's path as printed: relative to the repository when it is inside it."""
+    try:
+        return str(path.relative_to(nbtools.ROOT))
+    except ValueError:
+        return str(path)
+
+
 def rounded(seconds: float) -> int:
     """Seconds as a reader-facing figure: the nearest multiple of 5, at least 5."""
     return max(5, 5 * round(seconds / 5))
@@ -227,7 +235,7 @@ def measure(targets, args, old_root):
         times[path] = statistics.median(runs)
         rows.append((path.stem, before, times[path]))
         prefix = f"{before:8.1f}  " if old_root else ""
-        print(f"{prefix}{times[path]:8.1f}  {path.relative_to(nbtools.ROOT)}", flush=True)
+        print(f"{prefix}{times[path]:8.1f}  {shown(path)}", flush=True)
         if args.cells:
             print("\n".join(slowest_cells(cells, args.cells)), flush=True)
     total = sum(times.values())
