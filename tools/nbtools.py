@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import configparser
 import copy
+import functools
 import hashlib
 import re
 import sys
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+
+from local.lib.glue import GLUE_PREFIX  # where MyST-NB stores glued values
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_TAG = "colab-setup"
@@ -37,7 +40,6 @@ IGNORE_COMMENTS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP")
 INJECTED_TAG = "injected-parameters"
 SWEEP_TAG = "sweep-summary"
 SOLUTION_TAG = "solution"
-GLUE_PREFIX = "application/papermill.record/"
 #: Markdown cells papermill inserts when a cell fails.
 ERROR_TAG = "papermill-error-cell-tag"
 
@@ -209,6 +211,7 @@ def is_ignored(cell) -> bool:
     return bool(tags & IGNORE_TAGS) or cell.source.lstrip().startswith(IGNORE_COMMENTS)
 
 
+@functools.lru_cache(maxsize=1)
 def _sanitizers() -> list[tuple[re.Pattern, str]]:
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "tests" / "nbval-sanitize.cfg")

@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from local.lib.sweeps import SUFFIX
 from tools import nbtools
-
-SUFFIX = ".sweep.json"
 
 
 def record_path(notebook: Path) -> Path:
